@@ -1,0 +1,8 @@
+namespace LearningMechanics.Model.Graph;
+
+public enum ModelOrigin
+{
+    TorchSharp,
+    Onnx,
+    Synthetic,
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using LearningMechanics.Model.Init;
+using LearningMechanics.Model.Ops;
+
+namespace LearningMechanics.Trainer.Protocol;
+
+/// <summary>
+/// The JSON settings of the trainer protocol. Model types carry no JSON attributes, so the polymorphic hierarchies
+/// (<see cref="Op"/>, <see cref="InitSpec"/>) are declared here: each derived record is written with a "$type" equal to its name.
+/// </summary>
+public static class ProtocolJson
+{
+    /// <summary>Bumped whenever a message changes shape; a trainer refuses a job of another version.</summary>
+    public const int Version = 1;
+
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);
+
+    private static JsonSerializerOptions Create()
+    {
+        var resolver = new DefaultJsonTypeInfoResolver();
+        resolver.Modifiers.Add(AddDerivedTypes(typeof(Op)));
+        resolver.Modifiers.Add(AddDerivedTypes(typeof(InitSpec)));
+        resolver.Modifiers.Add(AddDerivedTypes(typeof(TrainerMessage)));
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            TypeInfoResolver = resolver,
+        };
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.MakeReadOnly();
+        return options;
+    }
+
+    private static Action<JsonTypeInfo> AddDerivedTypes(Type baseType) => info =>
+    {
+        if (info.Type != baseType)
+            return;
+        var polymorphism = new JsonPolymorphismOptions
+        {
+            TypeDiscriminatorPropertyName = "$type",
+            UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization,
+        };
+        foreach (var derived in baseType.Assembly.GetTypes().Where(t => t.IsSubclassOf(baseType) && !t.IsAbstract))
+            polymorphism.DerivedTypes.Add(new JsonDerivedType(derived, derived.Name));
+        info.PolymorphismOptions = polymorphism;
+    };
+}

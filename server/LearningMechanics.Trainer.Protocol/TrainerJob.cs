@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using LearningMechanics.Model.Graph;
+
+namespace LearningMechanics.Trainer.Protocol;
+
+/// <summary>
+/// One job for the trainer, sent as a single JSON line on its stdin. <see cref="Device"/> is "auto", "cpu" or "cuda".
+/// The trainer builds its own network from <see cref="Graph"/>; it never runs user code.
+/// </summary>
+public sealed record TrainerJob(
+    string JobId,
+    ModelGraph Graph,
+    ImmutableArray<ExperimentRequest> Experiments,
+    int Seed = 0,
+    string Device = "auto",
+    int? Threads = null,
+    int ProtocolVersion = ProtocolJson.Version);
+
+/// <summary>
+/// An experiment to run. Kinds: "forward-stats" (per-layer activation statistics at init on synthetic inputs).
+/// <see cref="BatchSize"/> and <see cref="Steps"/> are the experiment's own sizes.
+/// </summary>
+public sealed record ExperimentRequest(string Kind, int BatchSize = 256, int Steps = 0, ImmutableDictionary<string, double>? Parameters = null);
