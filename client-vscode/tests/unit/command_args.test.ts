@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeValidateResult, toValidateArguments } from '../../src/command_args';
+
+test('toValidateArguments_FromCodeLens_KeepsUriAndModelName', () => {
+  assert.deepEqual(toValidateArguments(['file:///w/Mlp3.cs', 'Mlp3'], undefined), ['file:///w/Mlp3.cs', 'Mlp3']);
+});
+
+test('toValidateArguments_FromContextMenu_ConvertsUriObject', () => {
+  const uriLike = { scheme: 'file', toString: () => 'file:///w/model.onnx' };
+  assert.deepEqual(toValidateArguments([uriLike, [uriLike]], 'file:///w/Other.cs'), ['file:///w/model.onnx']);
+});
+
+test('toValidateArguments_FromPalette_UsesActiveEditor', () => {
+  assert.deepEqual(toValidateArguments([], 'file:///w/Mlp3.cs'), ['file:///w/Mlp3.cs']);
+});
+
+test('toValidateArguments_NothingToValidate_GivesUndefined', () => {
+  assert.equal(toValidateArguments([], undefined), undefined);
+  assert.equal(toValidateArguments([''], undefined), undefined);
+});
+
+test('describeValidateResult_AcceptsStringsMessagesAndOtherShapes', () => {
+  assert.equal(describeValidateResult(undefined), 'Validation finished.');
+  assert.equal(describeValidateResult('final loss 0.01'), 'final loss 0.01');
+  assert.equal(describeValidateResult({ message: 'ok' }), 'ok');
+  assert.equal(describeValidateResult({ passed: 3 }), 'Validation finished: {"passed":3}');
+});
