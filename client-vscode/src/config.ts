@@ -13,6 +13,8 @@ export interface Config {
   readonly dotnetPath: string;
   readonly traceServer: TraceLevel;
   readonly trainerDevice: TrainerDevice;
+  /** Wall-clock limit of one validation training run, in seconds. */
+  readonly trainerTimeoutSeconds: number;
   readonly codeLensEnable: boolean;
 }
 
@@ -41,6 +43,7 @@ export function parseConfig(settings: SettingsReader, homeDir: string): Config {
     dotnetPath: expandHome(stringSetting(settings, 'dotnet.path', 'dotnet'), homeDir) || 'dotnet',
     traceServer: enumSetting(settings, 'trace.server', TRACE_LEVELS, 'off'),
     trainerDevice: enumSetting(settings, 'trainer.device', TRAINER_DEVICES, 'auto'),
+    trainerTimeoutSeconds: positiveNumberSetting(settings, 'trainer.timeoutSeconds', 300),
     codeLensEnable: booleanSetting(settings, 'codeLens.enable', true),
   };
 }
@@ -64,6 +67,11 @@ function stringSetting(settings: SettingsReader, key: string, fallback: string):
 function booleanSetting(settings: SettingsReader, key: string, fallback: boolean): boolean {
   const value = settings.get<unknown>(key);
   return typeof value === 'boolean' ? value : fallback;
+}
+
+function positiveNumberSetting(settings: SettingsReader, key: string, fallback: number): number {
+  const value = settings.get<unknown>(key);
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 function enumSetting<T extends string>(settings: SettingsReader, key: string, allowed: readonly T[], fallback: T): T {

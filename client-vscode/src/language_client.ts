@@ -136,7 +136,7 @@ export class ServerController implements vscode.Disposable {
       outputChannel: this._output,
       traceOutputChannel: this._traceChannel,
       initializationOptions: {
-        trainer: { device: this._config.trainerDevice },
+        trainer: { device: this._config.trainerDevice, timeoutSeconds: this._config.trainerTimeoutSeconds },
         codeLens: { enable: this._config.codeLensEnable },
       },
       synchronize: {

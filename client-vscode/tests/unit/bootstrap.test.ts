@@ -4,7 +4,7 @@ import { findDotnet, resolveServerLaunch, type FileProbe, type HostEnvironment }
 import type { Config } from '../../src/config';
 
 const linux: HostEnvironment = { platform: 'linux', env: { PATH: '/usr/local/bin:/usr/bin' }, homeDir: '/home/u' };
-const baseConfig: Config = { serverPath: '', dotnetPath: 'dotnet', traceServer: 'off', trainerDevice: 'auto', codeLensEnable: true };
+const baseConfig: Config = { serverPath: '', dotnetPath: 'dotnet', traceServer: 'off', trainerDevice: 'auto', trainerTimeoutSeconds: 300, codeLensEnable: true };
 
 function files(...paths: string[]): FileProbe {
   const existing = new Set(paths);

@@ -12,6 +12,7 @@ test('parseConfig_NoSettings_GivesPackageJsonDefaults', () => {
     dotnetPath: 'dotnet',
     traceServer: 'off',
     trainerDevice: 'auto',
+    trainerTimeoutSeconds: 300,
     codeLensEnable: true,
   });
 });
@@ -23,6 +24,7 @@ test('parseConfig_ValidSettings_AreKept', () => {
       'dotnet.path': '~/.dotnet/dotnet',
       'trace.server': 'verbose',
       'trainer.device': 'cuda',
+      'trainer.timeoutSeconds': 30,
       'codeLens.enable': false,
     }),
     '/home/u',
@@ -31,18 +33,20 @@ test('parseConfig_ValidSettings_AreKept', () => {
   assert.equal(config.dotnetPath, '/home/u/.dotnet/dotnet');
   assert.equal(config.traceServer, 'verbose');
   assert.equal(config.trainerDevice, 'cuda');
+  assert.equal(config.trainerTimeoutSeconds, 30);
   assert.equal(config.codeLensEnable, false);
 });
 
 test('parseConfig_WrongTypesOrUnknownEnumValues_FallBackToDefaults', () => {
   const config = parseConfig(
-    settings({ 'server.path': 42, 'dotnet.path': '  ', 'trace.server': 'loud', 'trainer.device': 'tpu', 'codeLens.enable': 'yes' }),
+    settings({ 'server.path': 42, 'dotnet.path': '  ', 'trace.server': 'loud', 'trainer.device': 'tpu', 'trainer.timeoutSeconds': -5, 'codeLens.enable': 'yes' }),
     '/home/u',
   );
   assert.equal(config.serverPath, '');
   assert.equal(config.dotnetPath, 'dotnet');
   assert.equal(config.traceServer, 'off');
   assert.equal(config.trainerDevice, 'auto');
+  assert.equal(config.trainerTimeoutSeconds, 300);
   assert.equal(config.codeLensEnable, true);
 });
 

@@ -1,0 +1,388 @@
+// End-to-end test of the packaged extension in a real VS Code (code-server) driven by headless Chromium.
+//
+// It installs artifacts/learning-mechanics.vsix into a fresh code-server, opens samples/ as the workspace and
+// checks what a user sees: (a) a hover over `Linear(784, 128)` in Mlp3.cs that contains "100,480",
+// (b) a warning squiggle in DeepReluDefaultInit.cs, (c) a code lens containing "params" in Mlp3.cs.
+// The last line printed is always "<n> passed, <m> failed"; the exit code is 0 only when nothing failed.
+//
+// Prerequisites (scripts/e2e-vscode.sh installs them): Node 24 and code-server 4.139.1 under .tools/,
+// Debian's /usr/bin/chromium, playwright-core from the root package.json, dotnet on PATH.
+//
+// Environment overrides (all optional):
+//   LM_E2E_VSIX       the vsix to install            (default artifacts/learning-mechanics.vsix)
+//   LM_E2E_WORKSPACE  the folder to open              (default samples/)
+//   LM_E2E_SETTINGS   JSON merged into user settings  (e.g. {"learningMechanics.server.path": "..."})
+//   LM_E2E_TIMEOUT_S  budget for the whole run        (default 270)
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const OUTPUT = path.join(HERE, 'output');
+const NODE24 = path.join(REPO, '.tools', 'node24', 'node_modules', 'node', 'bin', 'node');
+const CODE_SERVER = path.join(REPO, '.tools', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const CHROMIUM = '/usr/bin/chromium';
+const VSIX = path.resolve(process.env.LM_E2E_VSIX ?? path.join(REPO, 'artifacts', 'learning-mechanics.vsix'));
+const WORKSPACE = path.resolve(process.env.LM_E2E_WORKSPACE ?? path.join(REPO, 'samples'));
+const EXTRA_SETTINGS = JSON.parse(process.env.LM_E2E_SETTINGS ?? '{}');
+const RUN_BUDGET_MS = Number(process.env.LM_E2E_TIMEOUT_S ?? 270) * 1000;
+/** How long one check waits for the server's answer to show up (the first answer includes server start-up). */
+const CHECK_TIMEOUT_MS = 60_000;
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const log = message => console.log(`[e2e ${elapsed()}] ${message}`);
+
+/** The checks in the order they are reported; `run` is filled in below, `passed` after running. */
+const checks = [
+  { name: '(a) hover over Linear(784, 128) in Mlp3.cs contains "100,480"', passed: false },
+  { name: '(b) warning squiggle in DeepReluDefaultInit.cs', passed: false },
+  { name: '(c) code lens containing "params" in Mlp3.cs', passed: false },
+];
+
+let codeServer;
+let browser;
+let finished = false;
+
+async function main() {
+  fs.rmSync(OUTPUT, { recursive: true, force: true });
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  for (const [what, file] of [['Node 24', NODE24], ['code-server', CODE_SERVER], ['Chromium', CHROMIUM], ['the vsix', VSIX]]) {
+    if (!fs.existsSync(file)) {
+      throw new Error(`${what} not found at ${file}; run scripts/e2e-vscode.sh, which installs and builds everything`);
+    }
+  }
+  if (!fs.existsSync(WORKSPACE)) {
+    throw new Error(`workspace folder ${WORKSPACE} does not exist`);
+  }
+
+  const userDataDir = path.join(OUTPUT, 'user-data');
+  const extensionsDir = path.join(OUTPUT, 'extensions');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  const settings = {
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'editor.hover.delay': 300,
+    'editor.codeLens': true,
+    'window.restoreWindows': 'none',
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'learningMechanics.trace.server': 'messages',
+    ...EXTRA_SETTINGS,
+  };
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  const port = await freePort();
+  const configFile = path.join(OUTPUT, 'code-server.yaml');
+  fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const commonArgs = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+
+  log(`installing ${path.relative(REPO, VSIX)}`);
+  const install = spawnSync(NODE24, [CODE_SERVER, ...commonArgs, '--install-extension', VSIX], {
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
+  fs.writeFileSync(path.join(OUTPUT, 'install-extension.log'), `${install.stdout}\n${install.stderr}`);
+  if (install.status !== 0 || !/successfully installed/i.test(install.stdout)) {
+    throw new Error(`code-server --install-extension failed (status ${install.status}): ${install.stdout} ${install.stderr}`);
+  }
+
+  log(`starting code-server on 127.0.0.1:${port} with workspace ${WORKSPACE}`);
+  const codeServerLog = fs.openSync(path.join(OUTPUT, 'code-server.log'), 'w');
+  codeServer = spawn(
+    NODE24,
+    [
+      CODE_SERVER,
+      ...commonArgs,
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      WORKSPACE,
+    ],
+    // A new process group, so that stopping it can reach every child (extension host, our language server).
+    { detached: true, stdio: ['ignore', codeServerLog, codeServerLog], env: { ...process.env, XDG_CONFIG_HOME: path.join(OUTPUT, 'xdg-config') } },
+  );
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
+  log('code-server is up');
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 60_000,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WORKSPACE)}`, { waitUntil: 'domcontentloaded' });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  log('workbench and explorer are visible');
+  await screenshot(page, '00-workbench');
+
+  await openFromExplorer(page, 'Mlp3.cs');
+  await runCheck(page, checks[0], '01-hover', () => checkHover(page));
+  await runCheck(page, checks[2], '02-codelens', () => checkCodeLens(page));
+  await openFromExplorer(page, 'DeepReluDefaultInit.cs');
+  await runCheck(page, checks[1], '03-squiggle', () => checkWarningSquiggle(page));
+}
+
+async function checkHover(page) {
+  const needle = 'Linear(784, 128)';
+  const deadline = Date.now() + CHECK_TIMEOUT_MS;
+  let lastText = '';
+  while (Date.now() < deadline) {
+    // Point at the middle of "Linear" in the first line that contains the needle.
+    const point = await page.evaluate(text => {
+      const editor = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+      const line = [...(editor?.querySelectorAll('.view-line') ?? [])].find(element =>
+        element.textContent.replace(/\u00a0/g, ' ').includes(text),
+      );
+      if (!line) {
+        return null;
+      }
+      const targetIdx = line.textContent.replace(/\u00a0/g, ' ').indexOf(text) + 3;
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let offset = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const length = node.textContent.length;
+        if (offset <= targetIdx && targetIdx < offset + length) {
+          const range = document.createRange();
+          range.setStart(node, targetIdx - offset);
+          range.setEnd(node, targetIdx - offset + 1);
+          const rect = range.getBoundingClientRect();
+          return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+        }
+        offset += length;
+      }
+      return null;
+    }, needle);
+    if (point === null) {
+      throw new Error(`no line containing "${needle}" is visible in the editor`);
+    }
+    await page.mouse.move(point.x + 40, point.y + 200);
+    await page.waitForTimeout(200);
+    await page.mouse.move(point.x, point.y);
+    await page.mouse.move(point.x + 1, point.y);
+    const hover = page.locator('.monaco-hover-content');
+    try {
+      await hover.first().waitFor({ state: 'visible', timeout: 5_000 });
+      // The hover widget can show "Loading..." first; give the server's answer a moment.
+      await page.waitForTimeout(500);
+      lastText = (await hover.allInnerTexts()).join('\n');
+      if (lastText.includes('100,480')) {
+        log(`hover text: ${lastText.replace(/\s+/g, ' ').slice(0, 300)}`);
+        return;
+      }
+    } catch {
+      // No hover yet: the server may still be starting. Move away and try again.
+    }
+  }
+  throw new Error(`hover never contained "100,480"; last hover text: ${JSON.stringify(lastText.slice(0, 500))}`);
+}
+
+async function checkCodeLens(page) {
+  const lenses = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration');
+  try {
+    await lenses.filter({ hasText: 'params' }).first().waitFor({ state: 'visible', timeout: CHECK_TIMEOUT_MS });
+  } catch {
+    const texts = await lenses.allInnerTexts();
+    throw new Error(`no code lens contains "params"; lenses seen: ${JSON.stringify(texts)}`);
+  }
+  log(`code lenses: ${JSON.stringify(await lenses.allInnerTexts())}`);
+}
+
+async function checkWarningSquiggle(page) {
+  const squiggles = page.locator('.editor-group-container.active .monaco-editor .squiggly-warning');
+  await squiggles.first().waitFor({ state: 'attached', timeout: CHECK_TIMEOUT_MS });
+  log(`warning squiggles: ${await squiggles.count()}`);
+}
+
+async function openFromExplorer(page, fileName) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^${fileName.replace(/\./g, '\\.')}$`) }),
+  });
+  await row.first().dblclick();
+  await page
+    .locator('.editor-group-container.active .tab.active', { hasText: fileName })
+    .first()
+    .waitFor({ timeout: 20_000 });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
+  log(`opened ${fileName}`);
+}
+
+async function runCheck(page, check, shotName, body) {
+  const checkStarted = Date.now();
+  try {
+    await body();
+    check.passed = true;
+    log(`PASS ${check.name} (${((Date.now() - checkStarted) / 1000).toFixed(1)}s)`);
+  } catch (error) {
+    check.error = error instanceof Error ? error.message : String(error);
+    log(`FAIL ${check.name}: ${check.error}`);
+  }
+  await screenshot(page, shotName);
+}
+
+async function screenshot(page, name) {
+  try {
+    await page.screenshot({ path: path.join(OUTPUT, `${name}.png`) });
+  } catch (error) {
+    log(`screenshot ${name} failed: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (codeServer.exitCode !== null) {
+      throw new Error(`code-server exited with ${codeServer.exitCode}; see ${path.join(OUTPUT, 'code-server.log')}`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+/** Every descendant of `rootPid`, read from /proc, deepest first. */
+function descendants(rootPid) {
+  const children = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parentPid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(parentPid)) {
+        children.set(parentPid, []);
+      }
+      children.get(parentPid).push(Number(entry));
+    } catch {
+      // The process ended while we read it.
+    }
+  }
+  const result = [];
+  const visit = pid => {
+    for (const child of children.get(pid) ?? []) {
+      visit(child);
+      result.push(child);
+    }
+  };
+  visit(rootPid);
+  return result;
+}
+
+/** Stops code-server and everything it started, by PID: SIGTERM, then SIGKILL whatever is left after 3 s. */
+async function stopCodeServer() {
+  if (!codeServer?.pid) {
+    return;
+  }
+  const pids = [...descendants(codeServer.pid), codeServer.pid];
+  const signalAll = signal => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  signalAll('SIGTERM');
+  const deadline = Date.now() + 3_000;
+  while (Date.now() < deadline && pids.some(pid => fs.existsSync(`/proc/${pid}`))) {
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  signalAll('SIGKILL');
+  log(`stopped code-server (pid ${codeServer.pid}) and ${pids.length - 1} descendant processes`);
+}
+
+/** On failure, show the extension's own logs: they say why the server did not answer. */
+function printExtensionLogs() {
+  const logsDir = path.join(OUTPUT, 'user-data', 'logs');
+  if (!fs.existsSync(logsDir)) {
+    return;
+  }
+  for (const file of fs.readdirSync(logsDir, { recursive: true })) {
+    const fullPath = path.join(logsDir, String(file));
+    if (/Learning Mechanics\.log$|exthost\.log$/.test(String(file)) && fs.statSync(fullPath).isFile()) {
+      const lines = fs.readFileSync(fullPath, 'utf8').trimEnd().split('\n');
+      console.log(`---- ${path.relative(OUTPUT, fullPath)} (last 40 lines) ----\n${lines.slice(-40).join('\n')}`);
+    }
+  }
+}
+
+async function finish(setupError) {
+  if (finished) {
+    return;
+  }
+  finished = true;
+  if (setupError) {
+    console.log(`[e2e ${elapsed()}] ERROR ${setupError instanceof Error ? setupError.message : setupError}`);
+  }
+  try {
+    await browser?.close();
+  } catch {
+    // The browser may already be gone.
+  }
+  await stopCodeServer();
+  const nPassed = checks.filter(check => check.passed).length;
+  const nFailed = checks.length - nPassed;
+  if (nFailed > 0) {
+    printExtensionLogs();
+    for (const check of checks.filter(check => !check.passed)) {
+      console.log(`  failed: ${check.name}${check.error ? `: ${check.error}` : ' (not run)'}`);
+    }
+  }
+  console.log(`screenshots and logs: ${path.relative(process.cwd(), OUTPUT) || OUTPUT}`);
+  console.log(`${nPassed} passed, ${nFailed} failed`);
+  process.exit(nFailed === 0 ? 0 : 1);
+}
+
+const budget = setTimeout(() => void finish(new Error(`the run exceeded its ${RUN_BUDGET_MS / 1000}s budget`)), RUN_BUDGET_MS);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => void finish(new Error(`interrupted by ${signal}`)));
+}
+main().then(
+  () => {
+    clearTimeout(budget);
+    return finish();
+  },
+  error => {
+    clearTimeout(budget);
+    return finish(error);
+  },
+);
