@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every test: .NET unit and end-to-end tests (the LSP server spawned as a process, the trainer as a child process),
+# then the real-VS-Code end-to-end test (code-server + Playwright + Chromium). Installs what it needs first.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p artifacts
+passed=0
+failed=0
+bash scripts/bootstrap.sh || { echo "bootstrap failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
+
+for project in tests/LearningMechanics.*.Tests; do
+  name=$(basename "$project")
+  log="artifacts/$name.log"
+  dotnet test "$project" -c Release --no-build --verbosity quiet -nologo 2>&1 | tee "$log"
+  summary=$(grep -E "^(Passed|Failed)!" "$log" | tail -n 1)
+  p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: *([0-9]+).*/\1/p' <<<"$summary")
+  if [ -z "$summary" ]; then echo "$name: no test summary (build or host failure)"; failed=$((failed + 1)); continue; fi
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+
+if [ "${SKIP_VSCODE_E2E:-0}" != "1" ]; then
+  e2e_log=artifacts/e2e-vscode.log
+  bash scripts/e2e-vscode.sh 2>&1 | tee "$e2e_log"
+  summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$e2e_log" | tail -n 1)
+  if [ -z "$summary" ]; then echo "e2e-vscode: no summary"; failed=$((failed + 1)); else
+    passed=$((passed + $(cut -d' ' -f1 <<<"$summary"))); failed=$((failed + $(cut -d' ' -f3 <<<"$summary"))); fi
+fi
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

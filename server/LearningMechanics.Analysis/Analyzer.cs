@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using LearningMechanics.Frontends.TorchSharp;
+using LearningMechanics.Model.Values;
+
+namespace LearningMechanics.Analysis;
+
+/// <summary>
+/// The facade the server and the CLI call: a document's text in, its models, predictions and findings out.
+/// Results are cached by content hash, so re-opening or re-requesting unchanged text costs a dictionary lookup.
+/// </summary>
+public sealed class Analyzer
+{
+    private const int CacheCapacity = 256;
+    private readonly ConcurrentDictionary<string, DocumentAnalysis> _cache = new(StringComparer.Ordinal);
+
+    public DocumentAnalysis Analyze(string path, string text, CancellationToken cancellationToken = default)
+    {
+        var hash = ContentHash(text);
+        var key = path + "\n" + hash;
+        if (_cache.TryGetValue(key, out var cached))
+            return cached;
+        var result = path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)
+            ? AnalyzeCSharp(path, text, hash, cancellationToken)
+            : new DocumentAnalysis(path, hash, [], []);
+        if (_cache.Count >= CacheCapacity)
+            _cache.Clear();
+        _cache[key] = result;
+        return result;
+    }
+
+    public DocumentAnalysis AnalyzeFile(string path, CancellationToken cancellationToken = default) =>
+        Analyze(path, File.ReadAllText(path), cancellationToken);
+
+    public static string ContentHash(string text) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8);
+
+    private static DocumentAnalysis AnalyzeCSharp(string path, string text, string hash, CancellationToken cancellationToken)
+    {
+        var read = TorchSharpReader.Shared.Read(path, text, cancellationToken);
+        var models = read.Models.Select(ModelAnalyzer.Analyze).ToImmutableArray();
+        var findings = read.Findings.Concat(models.SelectMany(m => m.Findings))
+            .OrderBy(f => f.Span?.StartLine ?? -1).ThenBy(f => f.Span?.StartCharacter ?? -1)
+            .ToImmutableArray();
+        return new DocumentAnalysis(path, hash, models, findings);
+    }
+}

@@ -1,0 +1,6 @@
+using LearningMechanics.Model.Values;
+
+namespace LearningMechanics.Analysis;
+
+/// <summary>A code lens: a title over <see cref="Span"/>, clickable when <see cref="Command"/> is set (arguments: document, model name).</summary>
+public sealed record LensInfo(SourceSpan Span, string Title, string? Command, string? ModelName);

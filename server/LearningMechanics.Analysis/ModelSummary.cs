@@ -1,0 +1,31 @@
+using System.Collections.Immutable;
+using LearningMechanics.Model.Values;
+
+namespace LearningMechanics.Analysis;
+
+/// <summary>
+/// Model-level figures. <see cref="SignalFactorPerLayer"/> is the factor by which q changes per hidden layer away from
+/// any fixed point (sigma_w^2/2 for ReLU); <see cref="TrainableDepth"/> is 6 xi_c (THEORY.md §3).
+/// </summary>
+public sealed record ModelSummary(
+    long Parameters,
+    bool ParametersExact,
+    int Depth,
+    double? Chi1,
+    string Phase,
+    double? XiC,
+    double? TrainableDepth,
+    double? SignalFactorPerLayer,
+    double? WidthDepthRatio,
+    LrSummary? LearningRate);
+
+/// <summary>The declared learning rate against the predicted limits, with the convention they assume (THEORY.md §8).</summary>
+public sealed record LrSummary(
+    Fact<double> Declared,
+    SourceSpan? Span,
+    string Optimizer,
+    double? MonotoneLimit,
+    double? DivergenceLimit,
+    string Convention,
+    ImmutableArray<string> Assumptions,
+    string? NotPredictedReason);

@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using LearningMechanics.Model.Ops;
+using LearningMechanics.Model.Values;
+using LearningMechanics.Trainer.Protocol;
+
+namespace LearningMechanics.Analysis.Validation;
+
+/// <summary>
+/// Turns a model's predictions into a trainer job, and the trainer's answer into a verdict the editor shows.
+/// The forward-variance check follows THEORY.md §2 "CPU check": relative error below 5% at L/n &lt; 0.05 and
+/// below 15% at L/n &lt; 0.2; beyond that the prediction is out of regime (finite-width fluctuations, §4.3).
+/// </summary>
+public static class ValidationPlanner
+{
+    public const int BatchSize = 512;
+
+    public static TrainerJob ForwardStatsJob(ModelAnalysis model, string device, int seed = 0)
+    {
+        var predictions = ForwardVariancePredictions(model);
+        var experiment = new ExperimentRequest(ExperimentKinds.ForwardStats, BatchSize, Predictions: predictions);
+        return new TrainerJob($"{model.Graph.Name}-{Guid.NewGuid():N}", model.Graph, [experiment], seed, device);
+    }
+
+    /// <summary>One "q" prediction per weight layer (its pre-activation), with the tolerance of its regime.</summary>
+    public static ImmutableArray<PredictedValue> ForwardVariancePredictions(ModelAnalysis model)
+    {
+        var ratio = model.Summary.WidthDepthRatio ?? 0;
+        var (tolerance, inRegime) = ratio switch
+        {
+            < 0.05 => (0.05, true),
+            < 0.2 => (0.15, true),
+            _ => (0.15, false),
+        };
+        var note = inRegime ? null : $"depth/width = {Format.Number(ratio)} ≥ 0.2: finite-width fluctuations dominate (THEORY.md §4.3)";
+        return model.Layers
+            .Where(l => l.Q is not null && model.Graph[l.NodeId].Op is Linear or Conv)
+            .Select(l => new PredictedValue("q", l.Q!.Value, tolerance, 0, l.NodeId, inRegime, note))
+            .ToImmutableArray();
+    }
+
+    public static ValidationVerdict Judge(ModelAnalysis model, string contentHash, ResultMessage result)
+    {
+        var experiment = result.Results.FirstOrDefault(r => r.Kind == ExperimentKinds.ForwardStats);
+        var verdicts = experiment is null || experiment.Verdicts.IsDefault ? [] : experiment.Verdicts;
+        var scored = verdicts.Where(v => v.Outcome is VerdictOutcome.Confirmed or VerdictOutcome.Refuted).ToList();
+        var refuted = scored.Where(v => v.Outcome == VerdictOutcome.Refuted).ToList();
+        var worst = scored.Count == 0 ? 0 : scored.Max(v => RelativeError(v));
+        var tolerance = scored.Count == 0 ? 0 : scored[0].Prediction.RelativeTolerance;
+        string headline;
+        Finding finding;
+        if (scored.Count == 0)
+        {
+            headline = "not scored";
+            finding = new Finding("prediction-out-of-regime", Severity.Information,
+                $"Validation of {model.Graph.Name} on {result.Device}: forward variance measured but not scored ({verdicts.FirstOrDefault()?.Reason ?? "no weight layers"})",
+                model.Graph.Span, model.Graph.Name);
+        }
+        else if (refuted.Count == 0)
+        {
+            headline = $"q confirmed at {scored.Count}/{scored.Count} layers";
+            finding = new Finding("prediction-confirmed", Severity.Information,
+                $"Validated on {result.Device} ({result.Threads} threads, seed {result.Seed}): forward variance q confirmed at {scored.Count}/{scored.Count} weight layers, " +
+                $"worst relative error {worst:P1} (tolerance {tolerance:P0}), batch {BatchSize}, Gaussian inputs.",
+                model.Graph.Span, model.Graph.Name);
+        }
+        else
+        {
+            headline = $"q refuted at {refuted.Count}/{scored.Count} layers";
+            finding = new Finding("prediction-refuted", Severity.Warning,
+                $"Validation on {result.Device} refutes the forward-variance prediction at {refuted.Count}/{scored.Count} weight layers: " +
+                string.Join("; ", refuted.Take(3).Select(v => v.Reason)),
+                model.Graph.Span, model.Graph.Name);
+        }
+        return new ValidationVerdict(model.Graph.Name, contentHash, verdicts, finding, headline, result.Device, result.ElapsedSeconds);
+    }
+
+    /// <summary>A failed run (crash, timeout, error) as a verdict: reported, never fatal.</summary>
+    public static ValidationVerdict Failed(ModelAnalysis model, string contentHash, string reason) =>
+        new(model.Graph.Name, contentHash, [],
+            new Finding("validation-failed", Severity.Warning, $"Validation of {model.Graph.Name} did not complete: {reason}", model.Graph.Span, model.Graph.Name),
+            "failed", "none", 0);
+
+    private static double RelativeError(Verdict verdict) =>
+        verdict.Measured is { } measured && verdict.Prediction.Value != 0
+            ? Math.Abs(measured - verdict.Prediction.Value) / Math.Abs(verdict.Prediction.Value)
+            : 0;
+}

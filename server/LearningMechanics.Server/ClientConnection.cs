@@ -1,0 +1,48 @@
+using LearningMechanics.Server.Protocol;
+using StreamJsonRpc;
+
+namespace LearningMechanics.Server;
+
+/// <summary>Messages the server sends to the client. Failures to send (client gone) are logged, never thrown.</summary>
+public sealed class ClientConnection(JsonRpc rpc, Log log)
+{
+    public bool SupportsPullDiagnostics { get; set; }
+
+    public bool SupportsWorkDoneProgress { get; set; }
+
+    public bool SupportsDiagnosticRefresh { get; set; }
+
+    public bool SupportsCodeLensRefresh { get; set; }
+
+    public Task PublishDiagnosticsAsync(PublishDiagnosticsParams diagnostics) =>
+        NotifyAsync("textDocument/publishDiagnostics", diagnostics);
+
+    public Task LogAsync(int type, string message) => NotifyAsync("window/logMessage", new LogMessageParams(type, message));
+
+    public async Task NotifyAsync(string method, object parameters)
+    {
+        try
+        {
+            await rpc.NotifyWithParameterObjectAsync(method, parameters).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or ConnectionLostException or IOException)
+        {
+            log.Info($"could not send {method}: {ex.Message}");
+        }
+    }
+
+    public async Task RequestAsync(string method, object? parameters, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (parameters is null)
+                await rpc.InvokeWithCancellationAsync(method, [], cancellationToken).ConfigureAwait(false);
+            else
+                await rpc.InvokeWithParameterObjectAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RemoteInvocationException or ObjectDisposedException or ConnectionLostException or IOException or OperationCanceledException)
+        {
+            log.Info($"client request {method} failed: {ex.Message}");
+        }
+    }
+}

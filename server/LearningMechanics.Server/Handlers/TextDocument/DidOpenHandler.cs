@@ -1,0 +1,20 @@
+using LearningMechanics.Server.Protocol;
+
+namespace LearningMechanics.Server.Handlers.TextDocument;
+
+/// <summary>textDocument/didOpen: store the text and schedule its analysis.</summary>
+public sealed class DidOpenHandler(ServerState state) : INotificationHandler<DidOpenTextDocumentParams>
+{
+    public string Method => "textDocument/didOpen";
+
+    public bool MutatesState => true;
+
+    public Task HandleAsync(DidOpenTextDocumentParams notification, CancellationToken cancellationToken)
+    {
+        var item = notification.TextDocument;
+        var document = new Documents.TextDocument(item.Uri, item.LanguageId, item.Version, item.Text ?? "");
+        state.Documents.Set(document);
+        state.Scheduler.DocumentChanged(document);
+        return Task.CompletedTask;
+    }
+}

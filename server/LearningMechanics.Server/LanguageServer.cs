@@ -1,0 +1,94 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LearningMechanics.Analysis;
+using LearningMechanics.Server.Documents;
+using LearningMechanics.Server.Handlers;
+using LearningMechanics.Server.Handlers.Lifecycle;
+using LearningMechanics.Server.Handlers.TextDocument;
+using LearningMechanics.Server.Handlers.Workspace;
+using LearningMechanics.Server.Queue;
+using LearningMechanics.Server.Scheduling;
+using StreamJsonRpc;
+
+namespace LearningMechanics.Server;
+
+/// <summary>The LSP server over any duplex stream pair: stdio in production, in-memory pipes in tests.</summary>
+public sealed class LanguageServer : IDisposable
+{
+    private readonly JsonRpc _rpc;
+    private readonly OrderedSynchronizationContext _queue = new();
+    private readonly TaskCompletionSource<int> _exitCode = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public LanguageServer(Stream input, Stream output, TextWriter logWriter, LanguageServerOptions? options = null)
+    {
+        options ??= new LanguageServerOptions();
+        var log = new Log(logWriter);
+        var formatter = new SystemTextJsonFormatter();
+        formatter.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        formatter.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, input, formatter)) { SynchronizationContext = _queue };
+
+        var client = new ClientConnection(_rpc, log);
+        var scheduler = new AnalysisScheduler(new Analyzer(), log, options.Debounce);
+        State = new ServerState(new DocumentStore(), scheduler, client, log);
+        scheduler.Analysed += (document, analysis) => DiagnosticsPublisher.PushAsync(State, document, analysis);
+
+        foreach (var handler in CreateHandlers(State))
+            Register(handler);
+        _rpc.Disconnected += (_, e) =>
+        {
+            log.Info($"connection closed: {e.Reason} {e.Description}");
+            _exitCode.TrySetResult(State.ShutdownRequested ? 0 : 1);
+        };
+    }
+
+    public ServerState State { get; }
+
+    /// <summary>Completes with the process exit code: 0 after shutdown + exit, 1 when the client left without shutdown.</summary>
+    public Task<int> Completion => _exitCode.Task;
+
+    public void Start() => _rpc.StartListening();
+
+    public void Dispose()
+    {
+        _rpc.Dispose();
+        _queue.Dispose();
+    }
+
+    private IEnumerable<ILspHandler> CreateHandlers(ServerState state) =>
+    [
+        new InitializeHandler(state),
+        new InitializedHandler(state),
+        new ShutdownHandler(state),
+        new ExitHandler(state, _exitCode),
+        new DidOpenHandler(state),
+        new DidChangeHandler(state),
+        new DidCloseHandler(state),
+        new HoverHandler(state),
+        new CodeLensHandler(state),
+        new DocumentDiagnosticHandler(state),
+        new ExecuteCommandHandler(state),
+        new DidChangeConfigurationHandler(state),
+        new SetTraceHandler(),
+    ];
+
+    private void Register(ILspHandler handler)
+    {
+        var interfaceType = handler.GetType().GetInterfaces().Single(i => i.IsGenericType &&
+            (i.GetGenericTypeDefinition() == typeof(IRequestHandler<,>) || i.GetGenericTypeDefinition() == typeof(INotificationHandler<>)));
+        var arguments = interfaceType.GetGenericArguments();
+        var adapterType = interfaceType.GetGenericTypeDefinition() == typeof(IRequestHandler<,>)
+            ? typeof(RequestAdapter<,>).MakeGenericType(arguments)
+            : typeof(NotificationAdapter<>).MakeGenericType(arguments);
+        var adapter = Activator.CreateInstance(adapterType, handler, State)!; // Both adapters take (handler, state).
+        var invoke = adapterType.GetMethod("InvokeAsync", BindingFlags.Public | BindingFlags.Instance)!;
+        _rpc.AddLocalRpcMethod(invoke, adapter, new JsonRpcMethodAttribute(handler.Method) { UseSingleObjectParameterDeserialization = true });
+    }
+}
+
+public sealed record LanguageServerOptions
+{
+    /// <summary>Quiet time after an edit before the document is analysed.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(50);
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using StreamJsonRpc;
+
+namespace LearningMechanics.Server.Tests;
+
+/// <summary>
+/// A protocol client for tests: spawns the real server executable and talks LSP to it over its stdin/stdout,
+/// recording every notification and answering the requests a client must answer.
+/// </summary>
+public sealed class LspProcessClient : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly JsonRpc _rpc;
+    private readonly ConcurrentQueue<(string Method, JsonNode? Params)> _notifications = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly System.Text.StringBuilder _stderr = new();
+
+    public LspProcessClient(string serverDll)
+    {
+        if (!File.Exists(serverDll))
+            throw new FileNotFoundException($"server not built: {serverDll} (run dotnet build first)");
+        var start = new ProcessStartInfo("dotnet", [serverDll, "--stdio"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
+        _process.ErrorDataReceived += (_, e) => { lock (_stderr) _stderr.AppendLine(e.Data); };
+        _process.BeginErrorReadLine();
+        var formatter = new SystemTextJsonFormatter();
+        _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(_process.StandardInput.BaseStream, _process.StandardOutput.BaseStream, formatter));
+        foreach (var method in new[] { "textDocument/publishDiagnostics", "$/progress", "window/logMessage", "window/showMessage", "learningMechanics/status" })
+            _rpc.AddLocalRpcMethod(method, new Action<JsonElement>(p => Record(method, p)));
+        _rpc.AddLocalRpcMethod("window/workDoneProgress/create", new Func<JsonElement, object?>(p => { Record("window/workDoneProgress/create", p); return null; }));
+        _rpc.AddLocalRpcMethod("workspace/diagnostic/refresh", new Func<object?>(() => { Record("workspace/diagnostic/refresh", default); return null; }));
+        _rpc.AddLocalRpcMethod("workspace/codeLens/refresh", new Func<object?>(() => { Record("workspace/codeLens/refresh", default); return null; }));
+        _rpc.StartListening();
+    }
+
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    public IEnumerable<(string Method, JsonNode? Params)> Notifications => _notifications;
+
+    public Task<JsonNode?> RequestAsync(string method, object? parameters, CancellationToken cancellationToken = default) =>
+        parameters is null
+            ? _rpc.InvokeWithCancellationAsync<JsonNode?>(method, [], cancellationToken)
+            : _rpc.InvokeWithParameterObjectAsync<JsonNode?>(method, parameters, cancellationToken);
+
+    public Task NotifyAsync(string method, object? parameters) =>
+        parameters is null ? _rpc.NotifyAsync(method) : _rpc.NotifyWithParameterObjectAsync(method, parameters);
+
+    /// <summary>Waits until a notification satisfies <paramref name="match"/> (including ones already received).</summary>
+    public async Task<JsonNode?> WaitForAsync(string method, Func<JsonNode?, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var found = _notifications.FirstOrDefault(n => n.Method == method && match(n.Params));
+            if (found.Method is not null)
+                return found.Params;
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+                throw new TimeoutException($"no {method} matching within {timeout.TotalSeconds} s; server stderr:\n{Stderr}");
+            await _signal.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    /// <summary>Waits for the process to end and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancellation.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _rpc.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private void Record(string method, JsonElement parameters)
+    {
+        _notifications.Enqueue((method, parameters.ValueKind == JsonValueKind.Undefined ? null : JsonNode.Parse(parameters.GetRawText())));
+        _signal.Release();
+    }
+}
