@@ -192,25 +192,64 @@ async function checkHover(page) {
     } catch {
       // No hover yet: the server may still be starting. Move away and try again.
     }
+    throwIfServerFailed();
   }
   throw new Error(`hover never contained "100,480"; last hover text: ${JSON.stringify(lastText.slice(0, 500))}`);
 }
 
 async function checkCodeLens(page) {
   const lenses = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration');
-  try {
-    await lenses.filter({ hasText: 'params' }).first().waitFor({ state: 'visible', timeout: CHECK_TIMEOUT_MS });
-  } catch {
-    const texts = await lenses.allInnerTexts();
-    throw new Error(`no code lens contains "params"; lenses seen: ${JSON.stringify(texts)}`);
+  const found = await poll(async () => (await lenses.filter({ hasText: 'params' }).count()) > 0);
+  const texts = await lenses.allInnerTexts();
+  if (!found) {
+    throw new Error(`no code lens contains "params" after ${CHECK_TIMEOUT_MS / 1000}s; lenses seen: ${JSON.stringify(texts)}`);
   }
-  log(`code lenses: ${JSON.stringify(await lenses.allInnerTexts())}`);
+  log(`code lenses: ${JSON.stringify(texts)}`);
 }
 
 async function checkWarningSquiggle(page) {
   const squiggles = page.locator('.editor-group-container.active .monaco-editor .squiggly-warning');
-  await squiggles.first().waitFor({ state: 'attached', timeout: CHECK_TIMEOUT_MS });
+  if (!(await poll(async () => (await squiggles.count()) > 0))) {
+    const errors = await page.locator('.editor-group-container.active .monaco-editor .squiggly-error').count();
+    throw new Error(`no warning squiggle after ${CHECK_TIMEOUT_MS / 1000}s (error squiggles: ${errors})`);
+  }
   log(`warning squiggles: ${await squiggles.count()}`);
+}
+
+/** Polls `condition` every 500 ms for CHECK_TIMEOUT_MS; stops early, with an error, if the server failed to start. */
+async function poll(condition) {
+  const deadline = Date.now() + CHECK_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await condition()) {
+      return true;
+    }
+    throwIfServerFailed();
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
+/**
+ * Reads the extension's "Learning Mechanics" log: when the client could not start the server (no dotnet, no dll,
+ * a crash on start-up) no answer will ever come, so the check fails at once with the client's own message.
+ */
+function throwIfServerFailed() {
+  const logsDir = path.join(OUTPUT, 'user-data', 'logs');
+  if (!fs.existsSync(logsDir)) {
+    return;
+  }
+  for (const file of fs.readdirSync(logsDir, { recursive: true })) {
+    if (!String(file).endsWith('Learning Mechanics.log')) {
+      continue;
+    }
+    const fatal = fs
+      .readFileSync(path.join(logsDir, String(file)), 'utf8')
+      .split('\n')
+      .find(line => /\[error\] (Learning Mechanics: |the server failed to start)|will not be restarted/.test(line));
+    if (fatal) {
+      throw new Error(`the language server is not running: ${fatal.replace(/^\S+ \S+ \[error\] /, '')}`);
+    }
+  }
 }
 
 async function openFromExplorer(page, fileName) {
