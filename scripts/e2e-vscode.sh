@@ -94,7 +94,12 @@ if ((skip_build)); then
   echo "==> build skipped (--skip-build): using artifacts/learning-mechanics.vsix"
 else
   step "npm run package (dotnet publish of the server + vsce package)"
-  (cd "$REPO" && npm run package)
+  if ! (cd "$REPO" && npm run package); then
+    # The checks cannot run without the vsix; report them as failed so callers that parse the summary see it.
+    echo "e2e-vscode: packaging failed (see above); the 3 checks did not run"
+    echo "0 passed, 3 failed"
+    exit 1
+  fi
   ls -l "$REPO/artifacts/learning-mechanics.vsix"
   step_done
 fi
