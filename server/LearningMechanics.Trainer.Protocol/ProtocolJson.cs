@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -27,6 +28,7 @@ public static class ProtocolJson
         resolver.Modifiers.Add(AddDerivedTypes(typeof(Op)));
         resolver.Modifiers.Add(AddDerivedTypes(typeof(InitSpec)));
         resolver.Modifiers.Add(AddDerivedTypes(typeof(TrainerMessage)));
+        resolver.Modifiers.Add(SkipDefaultImmutableArrays);
         var options = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -37,6 +39,19 @@ public static class ProtocolJson
         options.Converters.Add(new JsonStringEnumConverter());
         options.MakeReadOnly();
         return options;
+    }
+
+    // A default ImmutableArray (an optional list left out) cannot be enumerated; leave it out of the JSON, and it reads back as default.
+    private static void SkipDefaultImmutableArrays(JsonTypeInfo info)
+    {
+        foreach (var property in info.Properties)
+        {
+            var type = property.PropertyType;
+            if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(ImmutableArray<>))
+                continue;
+            var isDefault = type.GetProperty(nameof(ImmutableArray<int>.IsDefault))!;
+            property.ShouldSerialize = (_, value) => value is not null && !(bool)isDefault.GetValue(value)!;
+        }
     }
 
     private static Action<JsonTypeInfo> AddDerivedTypes(Type baseType) => info =>

@@ -17,7 +17,18 @@ public sealed record TrainerJob(
     int ProtocolVersion = ProtocolJson.Version);
 
 /// <summary>
-/// An experiment to run. Kinds: "forward-stats" (per-layer activation statistics at init on synthetic inputs).
-/// <see cref="BatchSize"/> and <see cref="Steps"/> are the experiment's own sizes.
+/// An experiment to run; <see cref="ExperimentKinds"/> lists the kinds and their parameters.
+/// <see cref="BatchSize"/> and <see cref="Steps"/> are the experiment's own sizes. <see cref="Predictions"/>, when
+/// given, are judged against the measurement and come back as <see cref="ExperimentResult.Verdicts"/>.
 /// </summary>
-public sealed record ExperimentRequest(string Kind, int BatchSize = 256, int Steps = 0, ImmutableDictionary<string, double>? Parameters = null);
+public sealed record ExperimentRequest(
+    string Kind,
+    int BatchSize = 256,
+    int Steps = 0,
+    ImmutableDictionary<string, double>? Parameters = null,
+    ImmutableArray<PredictedValue> Predictions = default)
+{
+    /// <summary>A named parameter, or the fallback when absent.</summary>
+    public double Parameter(string name, double fallback) =>
+        Parameters is not null && Parameters.TryGetValue(name, out var value) ? value : fallback;
+}

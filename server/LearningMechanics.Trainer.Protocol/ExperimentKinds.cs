@@ -1,0 +1,46 @@
+namespace LearningMechanics.Trainer.Protocol;
+
+/// <summary>The experiment kinds the trainer runs, with the parameters each reads from <see cref="ExperimentRequest.Parameters"/>.</summary>
+public static class ExperimentKinds
+{
+    /// <summary>
+    /// Per-node statistics at init on Gaussian inputs N(0, E[x^2]) of the input shape, batch <see cref="ExperimentRequest.BatchSize"/>:
+    /// SecondMoment (q), Mean, measured init moments, and from one backward pass of the probe scalar
+    /// S = sum(output * r), r ~ N(0, 1) fixed, the weight gradient norms and output-gradient second moments.
+    /// Parameters: "train" (1 = training mode, so dropout is active; default 0), "gradients" (0 skips the backward pass).
+    /// </summary>
+    public const string ForwardStats = "forward-stats";
+
+    /// <summary>
+    /// Full-batch or mini-batch training on the synthetic task; Series "loss" per step.
+    /// Parameters: "lr" (default 0.01), "optimizer" (0 SGD, 1 Adam; default the graph's or SGD), "momentum",
+    /// "samples" (training-set size, default BatchSize). Steps = number of steps.
+    /// </summary>
+    public const string LossCurve = "loss-curve";
+
+    /// <summary>
+    /// The largest SGD learning rate at which short full-batch runs do not diverge, by bisection on a log scale.
+    /// Scalars "lr-threshold" (divergence), "lr-monotone" (largest rate with a monotone loss), "catapult" (1 when a
+    /// loss spike that recovered was seen below the threshold). Parameters: "lr-low", "lr-high", "iterations".
+    /// </summary>
+    public const string LrThreshold = "lr-threshold";
+
+    /// <summary>
+    /// Top eigenvalue of the loss Hessian at init by power iteration on Hessian-vector products (double backward).
+    /// Scalar "hessian-lambda-max" (for the loss reduction in use: MSE mean without 1/2 unless the graph says otherwise).
+    /// Parameters: "iterations" (default 50), "shift" (power iteration on H + shift*I, to reach the top positive one).
+    /// </summary>
+    public const string HessianTop = "hessian-top";
+
+    /// <summary>
+    /// Empirical NTK Theta = J J^T over a batch (BatchSize samples, scalar output summed over output units unless
+    /// "output" selects one) and its top eigenvalue. Scalars "ntk-lambda-max", "ntk-trace", "ntk-mean-diagonal", "ntk-mean-offdiagonal".
+    /// </summary>
+    public const string NtkLambdaMax = "ntk-lambda-max";
+
+    /// <summary>Debug only (LMECH_TRAINER_DEBUG=1): calls libtorch with mismatched shapes, which aborts the process.</summary>
+    public const string DebugAbort = "debug-abort";
+
+    /// <summary>Debug only (LMECH_TRAINER_DEBUG=1): sleeps "seconds" (default 60), to test timeouts and cancellation.</summary>
+    public const string DebugSleep = "debug-sleep";
+}
