@@ -1,0 +1,65 @@
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LearningMechanics.Frontends.TorchSharp.Evaluation;
+
+/// <summary>One activation of a method, constructor, lambda or forward: its locals, <c>this</c>, and the graph being traced.</summary>
+internal sealed class Frame
+{
+    public Frame(TypeDeclarationSyntax? type, UserModule? self, Frame? parent = null)
+    {
+        Type = type;
+        This = self;
+        Parent = parent;
+        Trace = parent?.Trace;
+        Prefix = parent?.Prefix ?? "";
+        Effects = parent?.Effects;
+        Depth = parent?.Depth ?? 0;
+    }
+
+    public TypeDeclarationSyntax? Type { get; }
+
+    public UserModule? This { get; }
+
+    /// <summary>The enclosing frame of a lambda (closure) or null for methods.</summary>
+    public Frame? Parent { get; }
+
+    public Dictionary<string, Value> Locals { get; } = [];
+
+    /// <summary>The graph being traced when this frame runs inside <c>forward</c>.</summary>
+    public GraphTrace? Trace { get; init; }
+
+    /// <summary>The dotted module path of <see cref="This"/> inside the traced model ("" at the top).</summary>
+    public string Prefix { get; init; }
+
+    /// <summary>Where a top-level method records optimizers, losses and model locals; null inside module code.</summary>
+    public MethodEffects? Effects { get; init; }
+
+    public int Depth { get; init; }
+
+    public Value? ReturnValue { get; set; }
+
+    public bool TryLookup(string name, out Value value)
+    {
+        for (var frame = this; frame is not null; frame = frame.Parent)
+        {
+            if (frame.Locals.TryGetValue(name, out value!))
+                return true;
+        }
+        value = null!;
+        return false;
+    }
+
+    /// <summary>Sets an existing local in the frame that holds it, or declares it here.</summary>
+    public void Assign(string name, Value value)
+    {
+        for (var frame = this; frame is not null; frame = frame.Parent)
+        {
+            if (frame.Locals.ContainsKey(name))
+            {
+                frame.Locals[name] = value;
+                return;
+            }
+        }
+        Locals[name] = value;
+    }
+}

@@ -1,0 +1,93 @@
+using LearningMechanics.Model.Values;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LearningMechanics.Frontends.TorchSharp.Evaluation;
+
+/// <summary>Per-document state shared by every interpreter run: the tree, its semantic model, limits and findings.</summary>
+internal sealed class ReaderContext(string path, SyntaxTree tree, SemanticModel? semantic, CancellationToken cancellation)
+{
+    /// <summary>Evaluation steps one top-level run may take before it gives up.</summary>
+    public const int StepLimit = 200_000;
+
+    /// <summary>Nested calls (methods, lambdas, module forwards) one run may make.</summary>
+    public const int DepthLimit = 24;
+
+    public string Path { get; } = path;
+
+    public SyntaxTree Tree { get; } = tree;
+
+    public SemanticModel? Semantic { get; } = semantic;
+
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    public int Steps { get; set; }
+
+    /// <summary>Non-zero while a module class constructor runs: instances made there are submodules, not models.</summary>
+    public int ConstructionDepth { get; set; }
+
+    public Dictionary<string, TypeDeclarationSyntax> Types { get; } = [];
+
+    public HashSet<TypeDeclarationSyntax> ModuleTypes { get; } = [];
+
+    /// <summary>The first instance of each module class created outside module code, with the site that created it.</summary>
+    public Dictionary<TypeDeclarationSyntax, UserModule> TopInstances { get; } = [];
+
+    /// <summary>Module classes instantiated inside another module's construction (blocks of a larger model).</summary>
+    public HashSet<TypeDeclarationSyntax> SubmoduleTypes { get; } = [];
+
+    public Dictionary<VariableDeclaratorSyntax, Value> StaticCache { get; } = [];
+
+    private readonly Dictionary<(string, SourceSpan?, string), Finding> _findings = [];
+
+    public IEnumerable<Finding> Findings => _findings.Values;
+
+    public void Report(string code, Severity severity, string message, SourceSpan? span, string? model = null)
+    {
+        _findings.TryAdd((code, span, message), new Finding(code, severity, message, span, model));
+    }
+
+    public SourceSpan Span(SyntaxNode node) => Span(node.Span);
+
+    public SourceSpan Span(SyntaxToken token) => Span(token.Span);
+
+    public SourceSpan Span(Microsoft.CodeAnalysis.Text.TextSpan span)
+    {
+        var lines = Tree.GetLineSpan(span);
+        return new SourceSpan(Path, lines.StartLinePosition.Line, lines.StartLinePosition.Character, lines.EndLinePosition.Line, lines.EndLinePosition.Character);
+    }
+
+    public ISymbol? Symbol(SyntaxNode node)
+    {
+        if (Semantic is null)
+            return null;
+        try
+        {
+            var info = Semantic.GetSymbolInfo(node, Cancellation);
+            return info.Symbol ?? (info.CandidateSymbols.Length > 0 ? info.CandidateSymbols[0] : null);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    public Optional<object?> Constant(ExpressionSyntax expression)
+    {
+        if (Semantic is null)
+            return default;
+        try
+        {
+            return Semantic.GetConstantValue(expression, Cancellation);
+        }
+        catch (ArgumentException)
+        {
+            return default;
+        }
+    }
+
+    public bool IsModuleType(TypeDeclarationSyntax type) => ModuleTypes.Contains(type);
+}
+
+/// <summary>Thrown inside the interpreter when a run exceeds its limits; caught where the run started.</summary>
+internal sealed class EvaluationLimitException(string message) : Exception(message);

@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using LearningMechanics.Frontends.TorchSharp.Evaluation;
+using LearningMechanics.Model.Ops;
+
+namespace LearningMechanics.Frontends.TorchSharp.Recognizers;
+
+/// <summary>
+/// TorchSharp 0.107 layer constructors (<c>torch.nn.*</c>) the reader maps to ops. Parameter names and defaults follow
+/// TorchSharp's signatures; the names are the fallback when the semantic model cannot bind the call.
+/// </summary>
+internal static class LayerCatalog
+{
+    public sealed record Entry(string Name, string[] Parameters, Func<LayerArgs, Op> Build);
+
+    private static readonly Dictionary<string, Entry> s_entries = Build().ToDictionary(e => e.Name, StringComparer.Ordinal);
+
+    public static bool TryGet(string name, out Entry entry) => s_entries.TryGetValue(name, out entry!);
+
+    public static IEnumerable<string> Names => s_entries.Keys;
+
+    private static IEnumerable<Entry> Build()
+    {
+        yield return new("Linear", ["inputSize", "outputSize", "hasBias"],
+            a => new Linear(a.Long("inputSize"), a.Long("outputSize"), a.Bool("hasBias", true)));
+        yield return new("Identity", [], _ => new Activation(ActivationKind.Identity));
+
+        foreach (var (name, kind) in new[]
+                 {
+                     ("ReLU", ActivationKind.ReLU), ("GELU", ActivationKind.GELU), ("SiLU", ActivationKind.SiLU),
+                     ("Tanh", ActivationKind.Tanh), ("Sigmoid", ActivationKind.Sigmoid), ("SELU", ActivationKind.SELU),
+                     ("Mish", ActivationKind.Mish), ("ReLU6", ActivationKind.ReLU6), ("Softplus", ActivationKind.Softplus),
+                     ("Hardtanh", ActivationKind.Hardtanh),
+                 })
+        {
+            yield return new(name, ["inplace"], _ => new Activation(kind));
+        }
+        yield return new("LeakyReLU", ["negative_slope", "inplace"], a => new Activation(ActivationKind.LeakyReLU, a.Double("negative_slope", 0.01)));
+        yield return new("ELU", ["alpha", "inplace"], a => new Activation(ActivationKind.ELU, a.Double("alpha", 1.0)));
+        yield return new("Softmax", ["dim"], a => new Activation(ActivationKind.Softmax, Dim: a.Long("dim")));
+        yield return new("LogSoftmax", ["dim"], a => new Activation(ActivationKind.LogSoftmax, Dim: a.Long("dim")));
+
+        foreach (var name in new[] { "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout" })
+            yield return new(name, ["p", "inplace"], a => new Dropout(a.Double("p", 0.5)));
+
+        yield return new("LayerNorm", ["normalized_shape", "eps", "elementwise_affine", "bias"], a => new LayerNorm(
+            NormalizedShape(a), a.Bool("elementwise_affine", true), a.Bool("bias", true), a.Double("eps", 1e-5)));
+        for (var d = 1; d <= 3; d++)
+        {
+            var dims = d;
+            yield return new($"BatchNorm{d}d", ["num_features", "eps", "momentum", "affine", "track_running_stats"],
+                a => new BatchNorm(dims, a.Long("num_features"), a.Bool("affine", true), a.Double("eps", 1e-5)));
+            yield return new($"Conv{d}d", ["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "padding_mode", "groups", "bias"],
+                a => Convolution(a, dims, transposed: false));
+            yield return new($"ConvTranspose{d}d", ["in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "dilation", "padding_mode", "groups", "bias"],
+                a => Convolution(a, dims, transposed: true));
+            yield return new($"MaxPool{d}d", ["kernel_size", "stride", "padding", "dilation", "ceil_mode"], a => Pooling(a, PoolKind.Max, dims));
+            yield return new($"AvgPool{d}d", ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"], a => Pooling(a, PoolKind.Avg, dims));
+            yield return new($"AdaptiveAvgPool{d}d", ["output_size"], a => Adaptive(a, PoolKind.AdaptiveAvg, dims));
+            yield return new($"AdaptiveMaxPool{d}d", ["output_size"], a => Adaptive(a, PoolKind.AdaptiveMax, dims));
+        }
+        yield return new("Flatten", ["start_dim", "end_dim"], a => new Flatten(a.Long("start_dim", 1), a.Long("end_dim", -1)));
+        yield return new("Embedding", ["num_embeddings", "embedding_dims", "padding_idx", "max_norm"],
+            a => new Embedding(a.Long("num_embeddings"), a.LongEither("embedding_dims", "embedding_dim")));
+    }
+
+    private static ImmutableArray<long> NormalizedShape(LayerArgs a)
+    {
+        var raw = a.Raw("normalized_shape");
+        if (raw is ListValue or TupleValue)
+            return a.Longs("normalized_shape", raw is ListValue l ? l.Items.Count : ((TupleValue)raw).Items.Length, null);
+        return [a.Long("normalized_shape")];
+    }
+
+    private static Op Convolution(LayerArgs a, int dims, bool transposed)
+    {
+        var kernel = a.Longs("kernel_size", dims, null);
+        var stride = a.Longs("stride", dims, 1);
+        var dilation = a.Longs("dilation", dims, 1);
+        ImmutableArray<long> padding;
+        var paddingMode = a.EnumMember("padding");
+        if (paddingMode == "Valid")
+            padding = Conv.Repeat(0, dims);
+        else if (paddingMode == "Same")
+            padding = kernel.Select((k, i) => dilation[i] * (k - 1) / 2).ToImmutableArray();
+        else
+            padding = a.Longs("padding", dims, 0);
+        var outputPadding = transposed ? a.Longs("output_padding", dims, 0) : default;
+        return new Conv(dims, a.Long("in_channels"), a.Long("out_channels"), kernel, stride, padding, dilation,
+            a.Long("groups", 1), a.Bool("bias", true), transposed, outputPadding);
+    }
+
+    private static Op Pooling(LayerArgs a, PoolKind kind, int dims)
+    {
+        var kernel = a.Longs("kernel_size", dims, null);
+        var stride = a.Raw("stride") is null or NullValue ? kernel : a.Longs("stride", dims, null);
+        return new Pool(kind, dims, kernel, stride, a.Longs("padding", dims, 0));
+    }
+
+    private static Op Adaptive(LayerArgs a, PoolKind kind, int dims) =>
+        new Pool(kind, dims, [], [], [], a.Longs("output_size", dims, null));
+
+    private static long LongEither(this LayerArgs a, string name, string alternative) =>
+        a.Has(name) || !a.Has(alternative) ? a.Long(name) : a.Long(alternative);
+}
