@@ -1,0 +1,117 @@
+using System.Collections.Immutable;
+
+namespace LearningMechanics.Theory.Kernels;
+
+/// <summary>
+/// The infinite-width kernels of one node's output over n probe inputs, as neural-tangents' <c>Kernel</c> holds them:
+/// <see cref="Sigma"/> (NNGP, Sigma(x_i, x_j) = E[h_i h_j] per unit), <see cref="Theta"/> (NTK; after an activation it
+/// already carries the factor E[phi'phi'] that the next affine layer needs, as in neural-tangents), and
+/// <see cref="SigmaDot"/> (E[phi'(u) phi'(v)] of the last activation, 1 before any). Diagonals are the lengths q.
+/// </summary>
+/// <remarks>Immutable; every rule returns a new instance. Matrices are symmetric and stored row-major.</remarks>
+public sealed class KernelMatrix
+{
+    private readonly double[] _sigma;
+    private readonly double[] _theta;
+    private readonly double[] _sigmaDot;
+
+    private KernelMatrix(int count, double[] sigma, double[] theta, double[] sigmaDot, bool isGaussian, bool isFreshAffine)
+    {
+        Count = count;
+        _sigma = sigma;
+        _theta = theta;
+        _sigmaDot = sigmaDot;
+        IsGaussian = isGaussian;
+        IsFreshAffine = isFreshAffine;
+    }
+
+    /// <summary>Number of probe inputs n.</summary>
+    public int Count { get; }
+
+    /// <summary>
+    /// True when the node's output is jointly Gaussian over the probes at infinite width (the output of a random affine
+    /// op, or a normalisation of one): an elementwise activation needs this.
+    /// </summary>
+    public bool IsGaussian { get; }
+
+    /// <summary>True when the output is W x + b with W zero-mean and independent of everything upstream, so it is
+    /// uncorrelated with every other path (the residual rule relies on it).</summary>
+    public bool IsFreshAffine { get; }
+
+    public double Sigma(int i, int j) => _sigma[i * Count + j];
+
+    public double Theta(int i, int j) => _theta[i * Count + j];
+
+    public double SigmaDot(int i, int j) => _sigmaDot[i * Count + j];
+
+    /// <summary>q = Sigma(x_i, x_i).</summary>
+    public double Q(int i) => _sigma[i * Count + i];
+
+    /// <summary>Mean of q over the probes: the predicted mean over units and inputs of the squared output.</summary>
+    public double MeanQ => Enumerable.Range(0, Count).Average(Q);
+
+    /// <summary>The input kernel Sigma^0(x_i, x_j) = x_i·x_j / n_0 from a Gram matrix already divided by n_0; Theta^0 = 0.</summary>
+    public static KernelMatrix FromInputGram(double[,] gramOverN0)
+    {
+        var n = gramOverN0.GetLength(0);
+        var sigma = new double[n * n];
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j < n; j++)
+                sigma[i * n + j] = gramOverN0[i, j];
+        return new KernelMatrix(n, sigma, new double[n * n], Ones(n), isGaussian: true, isFreshAffine: false);
+    }
+
+    /// <summary>One probe input with E[x^2] = <paramref name="secondMoment"/>.</summary>
+    public static KernelMatrix SingleInput(double secondMoment) => FromInputGram(new[,] { { secondMoment } });
+
+    /// <summary>Two probe inputs with second moments q1, q2 and correlation c.</summary>
+    public static KernelMatrix Pair(double q1, double q2, double c) =>
+        FromInputGram(new[,] { { q1, c * Math.Sqrt(q1 * q2) }, { c * Math.Sqrt(q1 * q2), q2 } });
+
+    /// <summary>Applies <paramref name="map"/> to every pair i &lt;= j, mirroring the result.</summary>
+    public KernelMatrix MapPairs(Func<int, int, (double Sigma, double Theta, double SigmaDot)> map, bool isGaussian, bool isFreshAffine)
+    {
+        var (sigma, theta, sigmaDot) = (new double[Count * Count], new double[Count * Count], new double[Count * Count]);
+        for (var i = 0; i < Count; i++)
+        {
+            for (var j = i; j < Count; j++)
+            {
+                var entry = map(i, j);
+                sigma[i * Count + j] = sigma[j * Count + i] = entry.Sigma;
+                theta[i * Count + j] = theta[j * Count + i] = entry.Theta;
+                sigmaDot[i * Count + j] = sigmaDot[j * Count + i] = entry.SigmaDot;
+            }
+        }
+        return new KernelMatrix(Count, sigma, theta, sigmaDot, isGaussian, isFreshAffine);
+    }
+
+    /// <summary>The same matrices with new flags.</summary>
+    public KernelMatrix WithFlags(bool isGaussian, bool isFreshAffine) => new(Count, _sigma, _theta, _sigmaDot, isGaussian, isFreshAffine);
+
+    /// <summary>The NNGP matrix as an array (a copy).</summary>
+    public double[,] SigmaMatrix() => ToArray(_sigma);
+
+    /// <summary>The NTK matrix as an array (a copy).</summary>
+    public double[,] ThetaMatrix() => ToArray(_theta);
+
+    /// <summary>The pair view (probes 0 and 1) of a kernel with two or more probes.</summary>
+    public Kernel ToPair(int i = 0, int j = 1) => new(Q(i), Q(j), Sigma(i, j), SigmaDot(i, j), Theta(i, i), Theta(j, j), Theta(i, j), IsGaussian);
+
+    public ImmutableArray<double> Diagonal => Enumerable.Range(0, Count).Select(Q).ToImmutableArray();
+
+    private double[,] ToArray(double[] flat)
+    {
+        var result = new double[Count, Count];
+        for (var i = 0; i < Count; i++)
+            for (var j = 0; j < Count; j++)
+                result[i, j] = flat[i * Count + j];
+        return result;
+    }
+
+    private static double[] Ones(int n)
+    {
+        var ones = new double[n * n];
+        Array.Fill(ones, 1.0);
+        return ones;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using LearningMechanics.Theory.Numerics;
+
+namespace LearningMechanics.Theory.Rules;
+
+/// <summary>Kernel rule for an activation without closed forms, by Gaussian quadrature (neural-tangents' ElementwiseNumerical).</summary>
+/// <remarks>
+/// E[phi(u) phi(v)] with u = sqrt(q1) z1, v = sqrt(q2)(c z1 + sqrt(1-c^2) z2), c = k/sqrt(q1 q2).      THEORY.md §3, §15
+/// Smooth phi (tanh, GELU, SiLU, sigmoid, softplus, Mish): probabilists' Gauss–Hermite, nodes by Golub–Welsch,
+/// 160 points in 1-D and a 64 x 64 tensor grid in 2-D.
+/// Kinked phi or phi' (ELU, SELU, ReLU6, Hardtanh): Gauss–Legendre split at the kinks <see cref="Kinks"/> (in u units),
+/// because Gauss–Hermite is biased for a discontinuous phi' (THEORY.md §3: 0.456 instead of 0.5 for E[1(z&gt;0)]).
+/// The length-map slope uses Stein's lemma, d/dq E[phi(sqrt q z)^2] = E[z phi(u) phi'(u)] / sqrt(q), so phi'' is not needed.
+/// Evidence: [C]. Regime: infinite width; Gaussian input.
+/// </remarks>
+public sealed record NumericActivationRule(
+    string FunctionName,
+    Func<double, double> Phi,
+    Func<double, double> PhiPrime,
+    ImmutableArray<double> Kinks) : ActivationRule
+{
+    public override string Name => FunctionName;
+
+    public override Evidence Evidence => Evidence.Computed;
+
+    public override double ValueAtZero => Phi(0);
+
+    public override double SlopeAtZero => PhiPrime(0);
+
+    public bool IsSmooth => Kinks.IsDefaultOrEmpty;
+
+    public override ActivationMoments Moments(double q1, double q2, double k)
+    {
+        if (q1 <= 0 || q2 <= 0)
+            return new ActivationMoments(Phi(0) * Phi(0), PhiPrime(0) * PhiPrime(0));
+        var c = Math.Clamp(k / Math.Sqrt(q1 * q2), -1, 1);
+        return IsSmooth
+            ? new ActivationMoments(
+                GaussianExpectation.Smooth2D((u, v) => Phi(u) * Phi(v), q1, q2, c),
+                GaussianExpectation.Smooth2D((u, v) => PhiPrime(u) * PhiPrime(v), q1, q2, c))
+            : new ActivationMoments(
+                GaussianExpectation.Split2D((u, v) => Phi(u) * Phi(v), q1, q2, c, Kinks),
+                GaussianExpectation.Split2D((u, v) => PhiPrime(u) * PhiPrime(v), q1, q2, c, Kinks));
+    }
+
+    public override double Covariance(double q1, double q2, double k)
+    {
+        if (q1 <= 0 || q2 <= 0)
+            return Phi(0) * Phi(0);
+        var c = Math.Clamp(k / Math.Sqrt(q1 * q2), -1, 1);
+        return IsSmooth
+            ? GaussianExpectation.Smooth2D((u, v) => Phi(u) * Phi(v), q1, q2, c)
+            : GaussianExpectation.Split2D((u, v) => Phi(u) * Phi(v), q1, q2, c, Kinks);
+    }
+
+    public override double SecondMoment(double q) => Expect1D(u => Phi(u) * Phi(u), q);
+
+    public override double SlopeSecondMoment(double q) => Expect1D(u => PhiPrime(u) * PhiPrime(u), q);
+
+    public override double LengthMapSlope(double q)
+    {
+        // Below this length the Stein form divides by ~0; use the q -> 0 limit phi'(0)^2 + phi(0) phi''(0) by differencing.
+        const double SmallQ = 1e-10;
+        if (q < SmallQ)
+            return (SecondMoment(2 * SmallQ) - SecondMoment(SmallQ)) / SmallQ;
+        var scale = Math.Sqrt(q);
+        var steinSum = IsSmooth
+            ? GaussianExpectation.Smooth(z => z * Phi(scale * z) * PhiPrime(scale * z))
+            : GaussianExpectation.Split(z => z * Phi(scale * z) * PhiPrime(scale * z), Kinks.Select(kink => kink / scale));
+        return steinSum / scale;
+    }
+
+    private double Expect1D(Func<double, double> g, double q)
+    {
+        if (q <= 0)
+            return g(0);
+        var scale = Math.Sqrt(q);
+        return IsSmooth
+            ? GaussianExpectation.Smooth(z => g(scale * z))
+            : GaussianExpectation.Split(z => g(scale * z), Kinks.Select(kink => kink / scale));
+    }
+}

@@ -1,0 +1,14 @@
+using System.Collections.Immutable;
+using LearningMechanics.Model.Graph;
+using LearningMechanics.Model.Shapes;
+using LearningMechanics.Theory.Kernels;
+
+namespace LearningMechanics.Theory.Rules;
+
+/// <summary>Everything an op rule may read: the node, its inputs' states and shapes, and the probe kernel of the model input.</summary>
+public sealed record OpRuleContext(
+    Node Node,
+    ImmutableArray<NodeState> Inputs,
+    ImmutableArray<TensorShape> InputShapes,
+    KernelMatrix InputKernel,
+    Parameterization Parameterization);
