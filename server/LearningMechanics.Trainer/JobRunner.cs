@@ -19,10 +19,10 @@ public sealed class JobRunner(MessageWriter output)
     private static readonly ImmutableDictionary<string, IExperiment> s_experiments = new IExperiment[]
     {
         new ForwardStatsExperiment(),
-        // new LossCurveExperiment(),
-        // new LrThresholdExperiment(),
-        // new HessianTopExperiment(),
-        // new NtkExperiment(),
+        new LossCurveExperiment(),
+        new LrThresholdExperiment(),
+        new HessianTopExperiment(),
+        new NtkExperiment(),
         new DebugExperiments.Abort(),
         new DebugExperiments.Sleep(),
     }.ToImmutableDictionary(e => e.Kind);
@@ -66,7 +66,7 @@ public sealed class JobRunner(MessageWriter output)
         var (device, deviceError) = TorchRuntime.Select(job.Device);
         if (device is null)
             return Fail(jobId, deviceError!);
-        var threads = TorchRuntime.SetThreads(job.Threads);
+        var threads = TorchRuntime.SetThreads(job.Threads ?? TorchRuntime.DefaultThreads(job.Graph, experiments, device));
         Console.Error.WriteLine($"trainer: job {jobId}, model '{job.Graph.Name}', {experiments.Length} experiment(s), device {device.type}, {threads} thread(s)");
 
         var results = ImmutableArray.CreateBuilder<ExperimentResult>(experiments.Length);

@@ -58,6 +58,9 @@ public static class TrainerProcess
             WorkingDirectory = Path.GetDirectoryName(trainerPath)!,
         };
         startInfo.ArgumentList.Add(trainerPath);
+        // OpenMP workers that spin waste the machine when it is shared (the editor, builds); let them sleep instead.
+        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
+            startInfo.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
         foreach (var (name, value) in options.Environment ?? ImmutableDictionary<string, string>.Empty)
             startInfo.Environment[name] = value;
 

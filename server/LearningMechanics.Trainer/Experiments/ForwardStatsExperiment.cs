@@ -9,7 +9,7 @@ namespace LearningMechanics.Trainer.Experiments;
 /// <summary>
 /// Forward and backward statistics at init (THEORY.md §2 "CPU check" and §4): per node q_hat = mean over units and
 /// inputs of h^2, with the probe scalar S = sum(output * r), r ~ N(0, 1) fixed, giving per weight layer ||dS/dW||^2 and
-/// per node mean((dS/dh)^2). Eval mode unless "train" = 1, so dropout adds no noise by default. "networks" = k averages
+/// per node mean((dS/dh)^2). Dropout is off unless "train" = 1; BatchNorm always uses batch statistics. "networks" = k averages
 /// every number over k independently initialised networks (seeds Seed..Seed+k-1): the q-map is an expectation over the
 /// weights, and one finite-width network deviates from it by about sqrt(2/width) per layer once inputs correlate.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class ForwardStatsExperiment : IExperiment
             using var scope = torch.NewDisposeScope();
             context.Progress((double)networkIdx / nNetworks, nNetworks == 1 ? "forward and backward pass" : $"network {networkIdx + 1} of {nNetworks}");
             var network = (context with { Seed = context.Seed + networkIdx }).BuildNetwork();
-            network.train(trainMode);
+            network.SetMeasurementMode(dropoutActive: trainMode);
             Measure(context, request, network, x, gradients, networkIdx, sums);
         }
 
@@ -41,7 +41,7 @@ public sealed class ForwardStatsExperiment : IExperiment
             .Add("input-second-moment", layers[0].SecondMoment)
             .Add("output-second-moment", layers[graph.Output].SecondMoment);
         return new ExperimentResult(Kind, layers, scalars,
-            Note: $"Gaussian inputs, batch {request.BatchSize}, seed {context.Seed}, {(trainMode ? "train" : "eval")} mode, " +
+            Note: $"Gaussian inputs, batch {request.BatchSize}, seed {context.Seed}, dropout {(trainMode ? "on" : "off")}, BatchNorm on batch statistics, " +
                   $"averaged over {nNetworks} independently initialised network(s); probe S = sum(output * r), r ~ N(0,1)",
             Verdicts: Verdicts.Judge(request.Predictions, layers, scalars));
     }

@@ -61,6 +61,45 @@ public sealed class GraphNetwork : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>
+    /// The trainable parameters of the nodes the output depends on. Autograd with respect to a tensor off that path is a
+    /// libtorch error (an abort), so the Hessian and NTK experiments differentiate with respect to these only.
+    /// </summary>
+    public IList<Tensor> ParametersOnOutputPath()
+    {
+        var reachable = new bool[_graph.Nodes.Length];
+        reachable[_graph.Output] = true;
+        for (var nodeIdx = _graph.Output; nodeIdx >= 0; nodeIdx--)
+        {
+            if (!reachable[nodeIdx])
+                continue;
+            foreach (var input in _graph.Nodes[nodeIdx].Inputs)
+                reachable[input] = true;
+        }
+        var result = new List<Tensor>();
+        for (var nodeIdx = 0; nodeIdx < reachable.Length; nodeIdx++)
+        {
+            if (reachable[nodeIdx] && ModuleOf(nodeIdx) is { } module)
+                result.AddRange(module.parameters().Where(p => p.requires_grad));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The mode for measurements at init: dropout active only when asked, BatchNorm always on batch statistics (its
+    /// running statistics start at mean 0, variance 1, so eval mode would make it the identity; THEORY.md §4.2
+    /// assumes batch statistics). Running statistics are updated as a side effect, which no measurement reads.
+    /// </summary>
+    public void SetMeasurementMode(bool dropoutActive)
+    {
+        train(dropoutActive);
+        foreach (var node in _graph.Nodes)
+        {
+            if (node.Op is Model.Ops.BatchNorm && ModuleOf(node.Id) is { } module)
+                module.train(true);
+        }
+    }
+
     public override Tensor forward(Tensor input) => ForwardAll(input)[_graph.Output];
 
     /// <summary>The output of every node, indexed by node id.</summary>

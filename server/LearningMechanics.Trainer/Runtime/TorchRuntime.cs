@@ -46,6 +46,19 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// One thread for small work (parameters x largest batch below 2e8), else libtorch's default. Measured here on a
+    /// shared 2-core machine: 50 full-batch steps of a 10-64-64-1 MLP took 0.33 s on 1 thread and 5.0 s on 2, because
+    /// OpenMP workers spin against other processes when each op is tiny.
+    /// </summary>
+    public static int? DefaultThreads(LearningMechanics.Model.Graph.ModelGraph graph, IEnumerable<LearningMechanics.Trainer.Protocol.ExperimentRequest> experiments, torch.Device device)
+    {
+        if (device.type == DeviceType.CUDA)
+            return null;
+        var maxBatch = experiments.Select(e => (long)e.BatchSize).DefaultIfEmpty(1).Max();
+        return graph.ParameterCount * maxBatch < 2e8 ? 1 : null;
+    }
+
     public static int SetThreads(int? threads)
     {
         if (threads is int n && n > 0)

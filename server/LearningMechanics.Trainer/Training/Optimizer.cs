@@ -1,0 +1,74 @@
+using LearningMechanics.Model.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LearningMechanics.Trainer.Training;
+
+/// <summary>
+/// SGD/Adam written out over the parameter list, so that its state lives outside the per-step dispose scopes and
+/// the update rule is exactly the one THEORY.md §8 states. State tensors are created when the optimizer is.
+/// </summary>
+public sealed class Optimizer
+{
+    private readonly OptimizerConfig _config;
+    private readonly Tensor[] _parameters;
+    private readonly Tensor[] _first;
+    private readonly Tensor[] _second;
+    private int _step;
+
+    public Optimizer(IEnumerable<Tensor> parameters, OptimizerConfig config)
+    {
+        _config = config;
+        _parameters = parameters.ToArray();
+        using var noGrad = torch.no_grad();
+        _first = _parameters.Select(p => torch.zeros_like(p)).ToArray();
+        _second = config.Kind == OptimizerKind.Sgd ? [] : _parameters.Select(p => torch.zeros_like(p)).ToArray();
+    }
+
+    /// <summary>Applies one update from the current .grad of each parameter; call inside a dispose scope.</summary>
+    public void Step()
+    {
+        _step++;
+        using var noGrad = torch.no_grad();
+        var c = _config;
+        for (var paramIdx = 0; paramIdx < _parameters.Length; paramIdx++)
+        {
+            var p = _parameters[paramIdx];
+            var grad = p.grad;
+            if (grad is null)
+                continue;
+            if (c.WeightDecay != 0 && c.Kind != OptimizerKind.AdamW)
+                grad = grad + c.WeightDecay * p;
+            if (c.Kind == OptimizerKind.Sgd)
+            {
+                if (c.Momentum == 0)
+                {
+                    p.sub_(c.LearningRate * grad);
+                    continue;
+                }
+                _first[paramIdx].mul_(c.Momentum).add_(grad);
+                p.sub_(c.LearningRate * _first[paramIdx]);
+                continue;
+            }
+            if (c.Kind == OptimizerKind.AdamW && c.WeightDecay != 0)
+                p.mul_(1 - c.LearningRate * c.WeightDecay);
+            _first[paramIdx].mul_(c.Beta1).add_((1 - c.Beta1) * grad);
+            _second[paramIdx].mul_(c.Beta2).add_((1 - c.Beta2) * grad.square());
+            var mHat = _first[paramIdx] / (1 - Math.Pow(c.Beta1, _step));
+            var vHat = _second[paramIdx] / (1 - Math.Pow(c.Beta2, _step));
+            p.sub_(c.LearningRate * mHat / (vHat.sqrt() + c.Eps));
+        }
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in _parameters)
+        {
+            if (p.grad is { } grad)
+            {
+                grad.detach_();
+                grad.zero_();
+            }
+        }
+    }
+}
