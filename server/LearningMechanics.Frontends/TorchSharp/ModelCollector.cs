@@ -44,30 +44,49 @@ internal sealed class ModelCollector(ReaderContext context)
         var globals = root.Members.OfType<GlobalStatementSyntax>().ToList();
         if (globals.Count > 0)
             runs.Add((RunStatements(globals.Select(g => g.Statement)), root, null, "Program"));
-        foreach (var type in context.Types.Values.Distinct())
-        {
-            var isModule = context.IsModuleType(type);
-            foreach (var method in type.Members.OfType<MethodDeclarationSyntax>())
+        // Methods without parameters run first: their instantiations carry real arguments, while a method whose own
+        // parameters are unknown (a factory such as ResNet18(numClasses)) would otherwise claim the model first.
+        var methods = context.Types.Values.Distinct()
+            .SelectMany(type => type.Members.OfType<MethodDeclarationSyntax>()
+                .Where(method => !context.IsModuleType(type) || method.Modifiers.Any(SyntaxKind.StaticKeyword))
+                .Select(method => (Type: type, Method: method)))
+            .OrderBy(m => m.Method.ParameterList.Parameters.Count(p => p.Default is null) == 0 ? 0 : 1)
+            .ThenBy(m => m.Method.SpanStart)
+            .ToList();
+        var invokedNames = root.DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Select(i => i.Expression switch
             {
-                if (isModule && !method.Modifiers.Any(SyntaxKind.StaticKeyword))
-                    continue;
-                runs.Add((RunMethod(method, type), method, type, method.Identifier.ValueText));
-            }
+                MemberAccessExpressionSyntax m => m.Name.Identifier.ValueText,
+                SimpleNameSyntax n => n.Identifier.ValueText,
+                _ => null,
+            })
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var (type, method) in methods)
+        {
+            // A helper with required parameters that the document calls runs at its call sites, with real arguments.
+            if (method.ParameterList.Parameters.Any(p => p.Default is null) && invokedNames.Contains(method.Identifier.ValueText))
+                continue;
+            runs.Add((RunMethod(method, type), method, type, method.Identifier.ValueText));
         }
 
         // Module classes never instantiated by the code above are built with unknown constructor arguments.
-        var autoBuilt = new HashSet<TypeDeclarationSyntax>();
+        var autoBuilt = new Dictionary<TypeDeclarationSyntax, (int From, int To)>();
         foreach (var type in context.ModuleTypes.Where(t => !context.TopInstances.ContainsKey(t) && !t.Modifiers.Any(SyntaxKind.AbstractKeyword) && t.TypeParameterList is null).ToList())
         {
             if (context.TopInstances.ContainsKey(type))
                 continue;
+            var mark = context.FindingMark;
             Guard(() => _interpreter.Instantiate(type, [], context.Span(type.Identifier), new Frame(type, null)), context.Span(type.Identifier));
-            autoBuilt.Add(type);
+            autoBuilt[type] = (mark, context.FindingMark);
         }
         foreach (var (type, instance) in context.TopInstances)
         {
-            if (autoBuilt.Contains(type) && context.SubmoduleTypes.Contains(type))
+            if (autoBuilt.TryGetValue(type, out var range) && context.SubmoduleTypes.Contains(type))
+            {
+                // A block class only used inside other models: its stand-alone reading (unknown arguments) is not a model.
+                context.Discard(range.From, range.To);
                 continue;
+            }
             _models.Add(new ModelEntry(type.Identifier.ValueText, instance, context.Span(type.Identifier), type));
         }
 
@@ -278,16 +297,17 @@ internal sealed class ModelCollector(ReaderContext context)
 
     private static (InitSpec? Weight, InitSpec? Bias) Inits(GraphTrace.PendingNode node)
     {
-        var hasBias = node.Op switch
+        var op = node.Op is SharedWeights shared ? shared.Inner : node.Op;
+        var hasBias = op switch
         {
             Linear l => l.HasBias,
             Conv c => c.HasBias,
             _ => false,
         };
-        InitSpec? defaultWeight = node.Op switch
+        InitSpec? defaultWeight = op switch
         {
-            Embedding => new NormalInit(0, 1),
-            _ when node.Op.Fans is not null => TorchDefaultInit.Instance,
+            Embedding or EmbeddingBag => new NormalInit(0, 1),
+            _ when op.Fans is not null => TorchDefaultInit.Instance,
             _ => null,
         };
         var weight = node.Module?.WeightInit ?? defaultWeight;
@@ -304,8 +324,18 @@ internal sealed class ModelCollector(ReaderContext context)
             var consumer = trace.Nodes.FirstOrDefault(n => n.Inputs.Contains(current) && n.Op is not Input);
             if (consumer is null)
                 return TensorShape.UnknownRank;
-            switch (consumer.Op)
+            var op = consumer.Op is SharedWeights shared ? shared.Inner : consumer.Op;
+            switch (op)
             {
+                case Recurrent recurrent:
+                    return new TensorShape([null, recurrent.InputSize]);
+                case MultiheadAttention attention:
+                    return new TensorShape([null, consumer.Inputs.Length > 1 && consumer.Inputs[1] == current ? attention.KDim ?? attention.EmbedDim
+                        : consumer.Inputs.Length > 2 && consumer.Inputs[2] == current ? attention.VDim ?? attention.EmbedDim : attention.EmbedDim]);
+                case TransformerEncoderLayer layer:
+                    return new TensorShape([null, layer.DModel]);
+                case TransformerEncoder encoder:
+                    return new TensorShape([null, encoder.Layer.DModel]);
                 case Linear linear:
                     return TensorShape.Of(linear.InFeatures);
                 case Conv conv:

@@ -39,6 +39,7 @@ internal static class Reading
         Concat c => $"Concat({c.Dim})",
         Embedding e => $"Embedding({e.NumEmbeddings}x{e.EmbeddingDim})",
         UnknownOp u => $"Unknown({u.TypeName})",
+        Reshape r => $"Reshape[{string.Join(",", r.Target)}]",
         _ => op.Describe(),
     };
 }

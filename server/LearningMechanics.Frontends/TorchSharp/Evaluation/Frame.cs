@@ -31,6 +31,9 @@ internal sealed class Frame
     /// <summary>The dotted module path of <see cref="This"/> inside the traced model ("" at the top).</summary>
     public string Prefix { get; init; }
 
+    /// <summary>The container whose children this frame applies in order (names of its children are relative to it).</summary>
+    public ContainerModule? Container { get; init; }
+
     /// <summary>Where a top-level method records optimizers, losses and model locals; null inside module code.</summary>
     public MethodEffects? Effects { get; init; }
 

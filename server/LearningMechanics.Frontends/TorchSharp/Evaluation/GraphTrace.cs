@@ -13,6 +13,9 @@ internal sealed class GraphTrace
     /// <summary>Every module that <c>forward</c> applied, directly or through a container.</summary>
     public HashSet<ModuleValue> Used { get; } = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>The node that first applied each layer: later applications share its weights.</summary>
+    public Dictionary<LayerModule, int> Owners { get; } = new(ReferenceEqualityComparer.Instance);
+
     public int Add(Op op, int[] inputs, string? name, SourceSpan? span, LayerModule? module = null)
     {
         var id = Nodes.Count;

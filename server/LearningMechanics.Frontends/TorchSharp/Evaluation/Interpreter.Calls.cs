@@ -48,6 +48,9 @@ internal sealed partial class Interpreter
         if (symbol is not null && DeclaredMethod(symbol.OriginalDefinition) is { } declared)
         {
             var owner = receiverExpression is null || receiverExpression is ThisExpressionSyntax ? frame.This as Value : Eval(receiverExpression, frame);
+            // model.forward(x) on a user module is a module application (a node per layer, or a forward call in a training method).
+            if (name is "forward" or "call" && owner is ModuleValue applied && receiverExpression is not null)
+                return ModuleCall(applied, name, invocation, frame);
             return CallUser(declared, declared.Modifiers.Any(SyntaxKind.StaticKeyword) ? null : owner as UserModule, EvalArgs(invocation.ArgumentList, frame), frame, invocation);
         }
 

@@ -108,10 +108,16 @@ internal sealed partial class Interpreter
                 var tensors = inputs.OfType<TensorValue>().Select(t => t.Node).ToArray();
                 if (tensors.Length == 0)
                     return new UnknownValue($"the input of {layer.TypeName} is not a tensor the reader follows");
-                var id = trace.Add(layer.Op, layer.Op is Add or Concat ? tensors : [tensors[0]], NodeName(frame.Prefix, layer), layer.Span, layer);
-                return new TensorValue(id);
+                var nodeInputs = layer.Op is Add or Concat or MultiheadAttention ? tensors.Distinct().ToArray() : [tensors[0]];
+                var op = trace.Owners.TryGetValue(layer, out var owner) ? new SharedWeights(layer.Op, owner) : layer.Op;
+                var id = trace.Add(op, nodeInputs, NodeName(frame, layer), layer.Span, layer);
+                trace.Owners.TryAdd(layer, id);
+                // Attention returns (output, weights) and recurrent layers (output, state): only the output is followed.
+                return layer.Op is MultiheadAttention or Recurrent
+                    ? new TupleValue([new TensorValue(id), new UnknownValue($"the second result of {layer.TypeName}")])
+                    : new TensorValue(id);
             case ContainerModule container when container.IsSequential:
-                return ApplySequence(container.Items, inputs, frame, Join(frame.Prefix, container.LocalName), site);
+                return ApplySequence(container, container.Items, inputs, frame, Join(frame.Prefix, ContainerPath(frame, container)), site);
             case ContainerModule container:
                 return new UnknownValue($"{container.TypeName} '{container.LocalName}' cannot be applied directly");
             case UserModule user:
@@ -119,7 +125,7 @@ internal sealed partial class Interpreter
                 if (user.SequentialBase is { } sequentialBase)
                 {
                     trace.Used.Add(sequentialBase);
-                    return ApplySequence(sequentialBase.Items, inputs, frame, prefix, site);
+                    return ApplySequence(sequentialBase, sequentialBase.Items, inputs, frame, prefix, site);
                 }
                 var forward = FindMethods(user.Declaration, "forward").FirstOrDefault(m => m.ParameterList.Parameters.Count == inputs.Count)
                               ?? FindMethods(user.Declaration, "forward").FirstOrDefault();
@@ -132,10 +138,10 @@ internal sealed partial class Interpreter
         return new UnknownValue($"cannot apply {module.TypeName}");
     }
 
-    private Value ApplySequence(IEnumerable<ModuleValue> items, IReadOnlyList<Value> inputs, Frame frame, string prefix, SyntaxNode site)
+    private Value ApplySequence(ContainerModule container, IEnumerable<ModuleValue> items, IReadOnlyList<Value> inputs, Frame frame, string prefix, SyntaxNode site)
     {
         var value = inputs.FirstOrDefault() ?? new UnknownValue("no input");
-        var childFrame = new Frame(frame.Type, frame.This, frame) { Trace = frame.Trace, Prefix = prefix, Depth = frame.Depth + 1 };
+        var childFrame = new Frame(frame.Type, frame.This, frame) { Trace = frame.Trace, Prefix = prefix, Depth = frame.Depth + 1, Container = container };
         foreach (var child in items.ToList())
             value = Apply(child, [value], childFrame, site);
         return value;
@@ -144,8 +150,17 @@ internal sealed partial class Interpreter
     private static string Join(string prefix, string? name) =>
         string.IsNullOrEmpty(name) ? prefix : prefix.Length == 0 ? name : prefix + "." + name;
 
-    private static string? NodeName(string prefix, ModuleValue module)
+    /// <summary>A container's own name, relative to the frame (a nested Sequential applied by its parent is named by index).</summary>
+    private static string? ContainerPath(Frame frame, ContainerModule container) =>
+        container.LocalNameIsIndex && container.Container is { } parent && !ReferenceEquals(frame.Container, parent)
+            ? Join(parent.LocalName ?? "", container.LocalName)
+            : container.LocalName;
+
+    private static string? NodeName(Frame frame, ModuleValue module)
     {
+        var prefix = frame.Prefix;
+        if (module.LocalNameIsIndex && module.Container is { } container && !ReferenceEquals(frame.Container, container))
+            prefix = Join(prefix, ContainerPath(frame, container));
         if (module.LocalName is null)
             return prefix.Length == 0 ? null : prefix;
         if (prefix.Length == 0 && module.LocalNameIsIndex)
@@ -178,6 +193,7 @@ internal sealed partial class Interpreter
                 {
                     module.LocalName = index;
                     module.LocalNameIsIndex = true;
+                    module.Container = container;
                 }
                 container.Items.Add(module);
                 break;

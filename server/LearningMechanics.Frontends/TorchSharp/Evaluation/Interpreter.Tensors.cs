@@ -88,8 +88,13 @@ internal sealed partial class Interpreter
                 return Node(new Flatten((long)Number("start_dim", name == "flatten" && arguments.All.Count == 0 ? 0 : 1), (long)Number("end_dim", -1)), [input.Node], invocation, frame);
             case "view" or "reshape":
                 var targetDims = rest.Count == 1 && rest[0] is ListValue l ? l.Items : rest;
-                if (targetDims.Count == 2)
-                    return Node(new Flatten(1, -1), [input.Node], invocation, frame);
+                // The first dimension is the batch (-1 or x.shape[0]); the rest must be numbers, at most one -1.
+                var sample = targetDims.Skip(1).Select(d => Values.TryLong(d, out var v) ? v : (long?)null).ToList();
+                if (targetDims.Count >= 2 && sample.All(d => d is not null))
+                {
+                    var target = sample.Select(d => d!.Value).ToImmutableArray();
+                    return Node(target is [-1] ? new Flatten(1, -1) : new Reshape(target), [input.Node], invocation, frame);
+                }
                 return Node(new TensorOp(name), [input.Node], invocation, frame);
             case "add" or "add_" or "sub" or "sub_":
                 var other = rest.FirstOrDefault();

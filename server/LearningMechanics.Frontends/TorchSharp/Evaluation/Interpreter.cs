@@ -306,6 +306,8 @@ internal sealed partial class Interpreter(ReaderContext context)
     private Value Identifier(IdentifierNameSyntax identifier, Frame frame)
     {
         var name = identifier.Identifier.ValueText;
+        if (name.Length == 0)
+            return Unknown("missing identifier (incomplete code)", identifier);
         if (frame.TryLookup(name, out var local))
             return local;
         if (frame.This is { } self && self.Fields.TryGetValue(name, out var field))

@@ -28,6 +28,9 @@ internal abstract record ModuleValue : Value
     /// <summary>True when <see cref="LocalName"/> is a Sequential position rather than a name written by the user.</summary>
     public bool LocalNameIsIndex { get; set; }
 
+    /// <summary>The Sequential/ModuleList that holds this module, for its dotted name when applied from a loop.</summary>
+    public ContainerModule? Container { get; set; }
+
     /// <summary>This module and every module below it, depth first, as TorchSharp's <c>modules()</c> yields them.</summary>
     public virtual IEnumerable<ModuleValue> SelfAndDescendants() => [this];
 

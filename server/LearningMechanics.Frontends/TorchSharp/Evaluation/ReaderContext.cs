@@ -38,13 +38,25 @@ internal sealed class ReaderContext(string path, SyntaxTree tree, SemanticModel?
 
     public Dictionary<VariableDeclaratorSyntax, Value> StaticCache { get; } = [];
 
-    private readonly Dictionary<(string, SourceSpan?, string), Finding> _findings = [];
+    private readonly HashSet<(string, SourceSpan?, string)> _findingKeys = [];
+    private readonly List<Finding?> _findings = [];
 
-    public IEnumerable<Finding> Findings => _findings.Values;
+    public IEnumerable<Finding> Findings => _findings.OfType<Finding>();
+
+    /// <summary>A mark for <see cref="Discard"/>: the number of findings so far.</summary>
+    public int FindingMark => _findings.Count;
 
     public void Report(string code, Severity severity, string message, SourceSpan? span, string? model = null)
     {
-        _findings.TryAdd((code, span, message), new Finding(code, severity, message, span, model));
+        if (_findingKeys.Add((code, span, message)))
+            _findings.Add(new Finding(code, severity, message, span, model));
+    }
+
+    /// <summary>Drops the findings added between two marks (code that turned out not to belong to any model).</summary>
+    public void Discard(int from, int to)
+    {
+        for (var i = from; i < to && i < _findings.Count; i++)
+            _findings[i] = null;
     }
 
     public SourceSpan Span(SyntaxNode node) => Span(node.Span);

@@ -61,6 +61,28 @@ internal static class LayerCatalog
         yield return new("Flatten", ["start_dim", "end_dim"], a => new Flatten(a.Long("start_dim", 1), a.Long("end_dim", -1)));
         yield return new("Embedding", ["num_embeddings", "embedding_dims", "padding_idx", "max_norm"],
             a => new Embedding(a.Long("num_embeddings"), a.LongEither("embedding_dims", "embedding_dim")));
+        yield return new("EmbeddingBag", ["num_embeddings", "embedding_dims", "max_norm"],
+            a => new EmbeddingBag(a.Long("num_embeddings"), a.LongEither("embedding_dims", "embedding_dim")));
+        yield return new("GroupNorm", ["num_groups", "num_channels", "eps", "affine"],
+            a => new GroupNorm(a.Long("num_groups"), a.Long("num_channels"), a.Bool("affine", true), a.Double("eps", 1e-5)));
+        yield return new("RNN", ["inputSize", "hiddenSize", "numLayers", "nonLinearity", "bias", "batchFirst", "dropout", "bidirectional"],
+            a => Recurrent(a, RecurrentKind.RNN));
+        yield return new("LSTM", ["inputSize", "hiddenSize", "numLayers", "bias", "batchFirst", "dropout", "bidirectional"],
+            a => Recurrent(a, RecurrentKind.LSTM));
+        yield return new("GRU", ["inputSize", "hiddenSize", "numLayers", "bias", "batchFirst", "dropout", "bidirectional"],
+            a => Recurrent(a, RecurrentKind.GRU));
+        yield return new("MultiheadAttention", ["embedded_dim", "num_heads", "dropout", "bias", "add_bias_kv", "add_zero_attn", "kdim", "vdim"],
+            a => new MultiheadAttention(a.Long("embedded_dim"), a.Long("num_heads"), a.Bool("bias", true), a.Bool("add_bias_kv", false),
+                a.Raw("kdim") is null or NullValue ? null : a.Long("kdim"), a.Raw("vdim") is null or NullValue ? null : a.Long("vdim"), a.Double("dropout", 0)));
+        yield return new("TransformerEncoderLayer", ["d_model", "nhead", "dim_feedforward", "dropout", "activation"],
+            a => new TransformerEncoderLayer(a.Long("d_model", 512), a.Long("nhead", 8), a.Long("dim_feedforward", 2048), a.Double("dropout", 0.1),
+                a.EnumMember("activation") == "GELU" ? FeedForwardActivation.GELU : FeedForwardActivation.ReLU));
+        yield return new("TransformerEncoder", ["encoder_layer", "num_layers"], a => a.Raw("encoder_layer") switch
+        {
+            LayerModule { Op: TransformerEncoderLayer layer } => new TransformerEncoder(layer, a.Long("num_layers")),
+            LayerModule { Op: UnknownOp unknown } => throw new UnresolvedArgumentException($"TransformerEncoder: its encoder layer is not known ({unknown.Reason})", null),
+            var other => throw new UnresolvedArgumentException($"TransformerEncoder: encoder_layer is not a TransformerEncoderLayer the reader knows ({(other is null ? "missing" : Values.Why(other))})", null),
+        });
     }
 
     private static ImmutableArray<long> NormalizedShape(LayerArgs a)
@@ -95,6 +117,9 @@ internal static class LayerCatalog
         var stride = a.Raw("stride") is null or NullValue ? kernel : a.Longs("stride", dims, null);
         return new Pool(kind, dims, kernel, stride, a.Longs("padding", dims, 0));
     }
+
+    private static Op Recurrent(LayerArgs a, RecurrentKind kind) =>
+        new Recurrent(kind, a.Long("inputSize"), a.Long("hiddenSize"), a.Long("numLayers", 1), a.Bool("bias", true), a.Bool("bidirectional", false));
 
     private static Op Adaptive(LayerArgs a, PoolKind kind, int dims) =>
         new Pool(kind, dims, [], [], [], a.Longs("output_size", dims, null));
