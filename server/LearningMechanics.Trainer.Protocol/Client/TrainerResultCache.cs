@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using LearningMechanics.Model.Graph;
+
+namespace LearningMechanics.Trainer.Protocol.Client;
+
+/// <summary>
+/// Experiment results keyed by a SHA-256 of (protocol version, model graph without source spans, experiment, seed,
+/// device), in memory and optionally in a directory (one JSON file per key). Source spans are left out of the key so
+/// that editing an unrelated line does not invalidate a run; everything else that reaches the trainer is in it.
+/// </summary>
+public sealed class TrainerResultCache(string? directory = null)
+{
+    private readonly ConcurrentDictionary<string, CachedExperiment> _entries = new();
+
+    public static string Key(ModelGraph graph, ExperimentRequest experiment, int seed, string device)
+    {
+        var graphNode = JsonNode.Parse(ProtocolJson.Serialize(graph))!;
+        RemoveSpans(graphNode);
+        var keyObject = new JsonObject
+        {
+            ["version"] = ProtocolJson.Version,
+            ["graph"] = graphNode,
+            ["experiment"] = JsonNode.Parse(ProtocolJson.Serialize(experiment)),
+            ["seed"] = seed,
+            ["device"] = device.ToLowerInvariant(),
+        };
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(keyObject.ToJsonString())));
+    }
+
+    public bool TryGet(string key, out CachedExperiment entry)
+    {
+        if (_entries.TryGetValue(key, out entry!))
+            return true;
+        var path = PathOf(key);
+        if (path is null || !File.Exists(path))
+            return false;
+        try
+        {
+            var loaded = ProtocolJson.Deserialize<CachedExperiment>(File.ReadAllText(path));
+            if (loaded is null)
+                return false;
+            entry = _entries.GetOrAdd(key, loaded);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public void Store(string key, CachedExperiment entry)
+    {
+        _entries[key] = entry;
+        var path = PathOf(key);
+        if (path is null)
+            return;
+        try
+        {
+            Directory.CreateDirectory(directory!);
+            var temporary = path + ".tmp";
+            File.WriteAllText(temporary, ProtocolJson.Serialize(entry));
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache that cannot persist still works in memory.
+        }
+    }
+
+    /// <summary>
+    /// Runs the job through <see cref="TrainerProcess"/>, serving the experiments already cached and running only the rest;
+    /// the result lists experiments in request order. Only completed runs are cached.
+    /// </summary>
+    public async Task<TrainerOutcome> RunAsync(TrainerJob job, IProgress<ProgressMessage>? progress, TimeSpan timeout, TrainerProcessOptions options, CancellationToken ct)
+    {
+        var experiments = job.Experiments.IsDefault ? [] : job.Experiments;
+        var keys = experiments.Select(e => Key(job.Graph, e, job.Seed, job.Device)).ToArray();
+        var cached = new CachedExperiment?[experiments.Length];
+        for (var experimentIdx = 0; experimentIdx < experiments.Length; experimentIdx++)
+            cached[experimentIdx] = TryGet(keys[experimentIdx], out var entry) ? entry : null;
+        var missing = Enumerable.Range(0, experiments.Length).Where(i => cached[i] is null).ToArray();
+        if (missing.Length == 0 && experiments.Length > 0)
+        {
+            var first = cached[0]!;
+            return new TrainerCompleted(new ResultMessage(job.JobId, first.Device, first.Threads, job.Seed, cached.Select(c => c!.Result).ToImmutableArray(), 0));
+        }
+        var outcome = await TrainerProcess.RunAsync(job with { Experiments = missing.Select(i => experiments[i]).ToImmutableArray() }, progress, timeout, options, ct).ConfigureAwait(false);
+        if (outcome is not TrainerCompleted { Message: var fresh })
+            return outcome;
+        for (var freshIdx = 0; freshIdx < missing.Length && freshIdx < fresh.Results.Length; freshIdx++)
+        {
+            var entry = new CachedExperiment(fresh.Results[freshIdx], fresh.Device, fresh.Threads);
+            cached[missing[freshIdx]] = entry;
+            Store(keys[missing[freshIdx]], entry);
+        }
+        return new TrainerCompleted(fresh with { Results = cached.Select(c => c!.Result).ToImmutableArray() });
+    }
+
+    private string? PathOf(string key) => directory is null ? null : Path.Combine(directory, key + ".json");
+
+    private static void RemoveSpans(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                obj.Remove("span");
+                foreach (var (_, child) in obj.ToList())
+                    RemoveSpans(child);
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                    RemoveSpans(child);
+                break;
+        }
+    }
+}
