@@ -95,10 +95,13 @@ export class ServerController implements vscode.Disposable {
     this._output.info(`Starting ${found.launch.dotnet} ${found.launch.serverDll} --stdio (${found.launch.serverSource} server)`);
     const client = new LanguageClient('learningMechanics', 'Learning Mechanics', serverOptions(found.launch), this.clientOptions());
     keepClientOwnedCommands(client);
+    // The client restarts a crashed server by itself (up to 4 times in 3 minutes), so all three states recur.
     client.onDidChangeState(change => {
-      if (change.newState === State.Running) {
-        this._status.showReady(`${found.launch.serverDll}`);
-      } else if (change.newState === State.Stopped) {
+      if (change.newState === State.Starting) {
+        this._status.showStarting();
+      } else if (change.newState === State.Running) {
+        this._status.showReady(found.launch.serverDll);
+      } else {
         this._status.showStopped();
       }
     });
