@@ -25,6 +25,9 @@ internal static class Graphs
         return builder.Build();
     }
 
-    /// <summary>Gaussian init with the given fan-in normalised sigma_w^2 for a layer of the given fan-in.</summary>
-    public static InitSpec Normal(double sigmaW2, long fanIn) => new NormalInit(0, Math.Sqrt(sigmaW2 / fanIn));
+    /// <summary>
+    /// Gaussian init with fan-in normalised sigma_w^2 &lt;= 2 at every layer: kaiming_normal_(a, leaky_relu) has
+    /// Var = 2/((1 + a^2) fan_in), so a = sqrt(2/sigma_w^2 - 1).
+    /// </summary>
+    public static InitSpec FanIn(double sigmaW2) => new KaimingInit(Uniform: false, A: Math.Sqrt(2 / sigmaW2 - 1), Nonlinearity: "leaky_relu");
 }

@@ -56,7 +56,7 @@ public sealed class TheoryEngineTests
     public void Analyze_ReluOffCriticalWithoutBias_FlagsDepthDespiteInfiniteXiC()
     {
         // THEORY.md §18: xi_c = ∞, but the length shrinks as (sigma_w^2/2)^l, so the trainable depth is finite.
-        var graph = Graphs.Mlp(inputs: 100, width: 1000, hiddenLayers: 59, ActivationKind.ReLU, Graphs.Normal(1.5, 1000), new ConstantInit(0));
+        var graph = Graphs.Mlp(inputs: 100, width: 1000, hiddenLayers: 59, ActivationKind.ReLU, Graphs.FanIn(1.5), new ConstantInit(0));
         var report = TheoryEngine.Analyze(graph);
         Assert.True(double.IsPositiveInfinity(report.XiC!.Value));
         Assert.Equal(6 / Math.Abs(Math.Log(0.75)), report.TrainableDepth!.Value, 9);
@@ -67,7 +67,7 @@ public sealed class TheoryEngineTests
     public void Analyze_TanhMlp_UsesMeanFieldPoint()
     {
         var graph = Graphs.Mlp(inputs: 500, width: 500, hiddenLayers: 4, ActivationKind.Tanh,
-            Graphs.Normal(1.0, 500), new NormalInit(0, Math.Sqrt(0.05)));
+            Graphs.FanIn(1.0), new NormalInit(0, Math.Sqrt(0.05)));
         var report = TheoryEngine.Analyze(graph);
         Assert.NotNull(report.MeanField);
         Assert.InRange(report.Chi1!.Value, 0.759 * 0.99, 0.759 * 1.01);
@@ -112,7 +112,7 @@ public sealed class TheoryEngineTests
         // THEORY.md §2: a He-init ReLU branch W phi(h) adds alpha^2 q, so q^L = q^0 (1 + alpha^2)^L.
         const int width = 128;
         var builder = new GraphBuilder("resnet", ModelOrigin.Synthetic, TensorShape.Of(width));
-        var stream = builder.Then(new Linear(width, width, HasBias: false), weightInit: Graphs.Normal(1.0, width));
+        var stream = builder.Then(new Linear(width, width, HasBias: false), weightInit: Graphs.FanIn(1.0));
         const int blocks = 5;
         for (var block = 0; block < blocks; block++)
         {

@@ -125,6 +125,16 @@ public static class MeanFieldTheory
         return sigmaW2 * phi.SlopeSecondMoment(double.IsFinite(qStar) ? qStar : Divergent);
     }
 
+    /// <summary>
+    /// The variance-preserving gain 1/E[phi(sqrt(q) z)^2] (what AutoInit-style methods target) and chi_1 = gain E[phi'^2]
+    /// there, at length q with sigma_b = 0. Not critical init in general (THEORY.md §2; tanh: 2.536, chi_1 = 1.178).
+    /// </summary>
+    public static (double Gain, double Chi1) VariancePreserving(ActivationRule phi, double q = 1)
+    {
+        var gain = q / phi.SecondMoment(q);
+        return (gain, gain * phi.SlopeSecondMoment(q));
+    }
+
     public static Phase PhaseOf(double chi1) =>
         Math.Abs(chi1 - 1) <= PhaseTolerance ? Phase.Critical : chi1 < 1 ? Phase.Ordered : Phase.Chaotic;
 

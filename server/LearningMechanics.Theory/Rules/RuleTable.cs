@@ -39,6 +39,8 @@ public static class RuleTable
         ["TransformerEncoder"] = new NoTheoryRule("attention (softmax over positions) is outside the mean-field kernels here (THEORY.md §13)"),
         ["Recurrent"] = new NoTheoryRule("recurrent cells share weights across time steps, which the i.i.d.-layer mean field does not cover (THEORY.md §2)"),
         ["EmbeddingBag"] = new NoTheoryRule("the bag reduction (sum, mean or max over a variable number of rows) is not modelled"),
+        ["Reshape"] = new PassThroughRule(),
+        ["SharedWeights"] = new NoTheoryRule("weights reused from another node are not independent of it, which the i.i.d.-layer mean field assumes"),
         ["GroupNorm"] = new NoTheoryRule("no GroupNorm rule yet (it would normalise each group like LayerNorm)"),
     }.ToImmutableDictionary();
 

@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using LearningMechanics.Model.Graph;
+using LearningMechanics.Model.Training;
+using LearningMechanics.Theory.Kernels;
+
+namespace LearningMechanics.Theory.Learning;
+
+/// <summary>Learning-rate limits at init: eta_crit, the catapult band and the divergence band (THEORY.md §8).</summary>
+/// <remarks>
+/// At init in wide nets H ≈ G (Gauss–Newton), so lambda_max(H) = c_loss · lambda_max(Theta) with Theta the NTK on the
+/// batch (standard parameterization, as TorchSharp trains) and c_loss from the loss as written:     THEORY.md §8.1
+///   MSE mean, no 1/2 (TorchSharp):  lambda_H = 2 lambda/(nK)      ->  eta_crit = nK/lambda
+///   MSE mean with 1/2 (papers):     lambda_H = lambda/(nK)        ->  eta_crit = 2nK/lambda
+///   MSE sum, no 1/2:                lambda_H = 2 lambda           ->  eta_crit = 1/lambda
+///   CE mean, near-uniform softmax:  lambda_H = lambda/(nK)        ->  eta_crit = 2nK/lambda   (output Hessian (1/K)(I - 11^T/K))
+///   BCE-with-logits mean at p=1/2:  lambda_H = lambda/(4nK)       ->  eta_crit = 8nK/lambda
+/// Momentum: heavy ball eta lambda_H &lt; 2 + 2 beta [D]; Nesterov eta lambda_H &lt; (2 + 2 beta)/(1 + 2 beta) [D: the
+/// characteristic polynomial z^2 - (1 + beta)(1 - x) z + beta(1 - x), x = eta lambda, has the root -1 there].
+/// Adam and other adaptive methods: no raw threshold; the preconditioned sharpness settles at (2+2 beta1)/((1-beta1) eta),
+/// 38/eta at beta1 = 0.9 (Cohen et al. 2022, [V abstract]).
+/// Bands: monotone below eta_crit; catapult up to 2 eta_crit (uv model [C]); divergence above, at a median 2.5x in the
+/// MLP training grid (THEORY.md §18). The schedule's peak rate is the one compared.
+/// </remarks>
+public static class LearningRateLimits
+{
+    /// <summary>Ratio of the catapult band's upper edge to eta_crit (uv model: 4/lambda_0 against 2/lambda_0).</summary>
+    public const double CatapultRatio = 2.0;
+
+    /// <summary>Median divergence point over eta_crit in the MLP training grid (THEORY.md §18).</summary>
+    public const double DivergenceMedianRatio = 2.5;
+
+    public static LrReport For(ModelGraph graph, TheoryReport report, int sampleCount = 64, int seed = 0)
+    {
+        var optimizer = graph.Training.Optimizer;
+        var loss = graph.Training.Loss is { } declaredLoss ? new LossConvention(declaredLoss.Kind, declaredLoss.Reduction) : LossConvention.TorchMseMean;
+        var (form, momentum) = FormOf(optimizer);
+        var declared = graph.Training.Schedule is { PeakLearningRate.IsKnown: true } schedule
+            ? schedule.PeakLearningRate.Value
+            : optimizer is { LearningRate.IsKnown: true } ? optimizer.LearningRate.Value : (double?)null;
+        var outputs = graph.InferShapes().OutputOf(graph.Output).Last ?? 1;
+        var assumptions = ImmutableArray.Create(
+            Prediction.Assumption.InfiniteWidth, Prediction.Assumption.AtInit, Prediction.Assumption.GaussianInit,
+            "standard parameterization (PyTorch/TorchSharp), NTK on the batch",
+            $"full-batch GD on n = {sampleCount} synthetic Gaussian inputs with E[x²] as declared (seed {seed}); minibatch noise lowers thresholds",
+            "H ≈ Gauss–Newton at init (residual term O(1/sqrt(width)))",
+            $"loss: {loss.Describe()}");
+        var convention = $"{loss.Describe()}; {form}{(momentum != 0 ? $" (beta = {momentum:G3})" : "")}";
+        double? adaptiveEdge = form == OptimizerForm.Adaptive && declared is > 0 && optimizer is { } adam
+            ? (2 + 2 * adam.Beta1) / ((1 - adam.Beta1) * declared.Value)
+            : null;
+
+        LrReport Empty(string reason) => new(null, null, null, null, null, sampleCount, outputs, convention, assumptions, declared, null, adaptiveEdge, reason, []);
+
+        if (DataKernels.InputDimension(graph) is not { } inputDim || inputDim <= 0)
+            return Empty("the model's input dimension is unknown, so no synthetic sample can be drawn");
+        var inputSecondMoment = graph.Nodes[0].Op is Model.Ops.Input input ? input.SecondMoment : 1.0;
+        var gram = DataKernels.SyntheticGram(sampleCount, inputDim, inputSecondMoment, seed);
+        var state = DataKernels.AtOutput(graph, gram, Parameterization.Standard);
+        if (state.Kernel is not { } kernel)
+            return Empty(state.NoTheory ?? "no theory for the output");
+        var theta = kernel.ThetaMatrix();
+        var lambdaMax = DataKernels.LambdaMax(theta);
+        var lambdaEstimate = DataKernels.LambdaMaxEstimate(theta);
+        if (!(lambdaMax > 0))
+            return Empty("the NTK at init is zero (for example all-zero weights), so there is no curvature-based threshold");
+
+        var hessianScale = HessianScale(loss, sampleCount, outputs);
+        var regime = report.FiniteWidthBeta > TheoryEngine.FiniteWidthLimit
+            ? Regime.Outside($"finite width: sum 1/n_l = {report.FiniteWidthBeta:G3} > {TheoryEngine.FiniteWidthLimit} (THEORY.md §4.3, §18)")
+            : Regime.Inside;
+        var kernelCheck = new Experiment("ntk-check", Tolerance.RelativeOf(0.10, "relative Frobenius error < 10% at width >= 1024 (THEORY.md §6.2)"),
+            "empirical NTK J J^T of the initialised net on the same inputs");
+        var outputIds = ImmutableArray.Create(graph.Output);
+        var predictions = ImmutableArray.CreateBuilder<Prediction>();
+        predictions.Add(new Prediction("lambda-max-ntk", lambdaMax, "lambda_max(Theta), standard parameterization", assumptions, regime, Evidence.Derived, outputIds, kernelCheck,
+            $"lambda_max of the analytic NTK on {sampleCount} inputs = {lambdaMax:G4} (THEORY.md §6.1, §8.1)"));
+        predictions.Add(new Prediction("lambda-max-estimate", lambdaEstimate, "lambda_max(Theta), standard parameterization", assumptions, regime, Evidence.Derived, outputIds,
+            new Experiment("ntk-check", Tolerance.RelativeOf(0.15, "15% against the exact lambda_max (THEORY.md §16 row 43)"), "compare with the exact eigenvalue"),
+            $"(n-1)·mean off-diagonal + mean diagonal = {lambdaEstimate:G4} (THEORY.md §8.1)"));
+
+        if (hessianScale is not { } scale)
+            return Empty($"{loss.Describe()}: no curvature-based threshold for this loss") with
+            {
+                LambdaMaxTheta = lambdaMax, LambdaMaxEstimate = lambdaEstimate, Predictions = predictions.ToImmutable(),
+            };
+        var lambdaH = scale * lambdaMax;
+        double? etaCritValue = form switch
+        {
+            OptimizerForm.GradientDescent => 2 / lambdaH,
+            OptimizerForm.HeavyBall => (2 + 2 * momentum) / lambdaH,
+            OptimizerForm.Nesterov => (2 + 2 * momentum) / (1 + 2 * momentum) / lambdaH,
+            _ => null,
+        };
+        if (etaCritValue is not { } etaCrit)
+        {
+            var reason = form == OptimizerForm.Unknown
+                ? $"optimizer {optimizer?.Name} is not recognised, so no stability threshold is claimed"
+                : "adaptive optimizer: the threshold applies to the preconditioned sharpness lambda_max(P^-1 H), which settles at (2+2 beta1)/((1-beta1) eta) (38/eta at beta1 = 0.9); there is no raw-rate limit from the NTK (THEORY.md §8.1, §8.3)";
+            return Empty(reason) with { LambdaMaxTheta = lambdaMax, LambdaMaxEstimate = lambdaEstimate, Predictions = predictions.ToImmutable() };
+        }
+        var lrScan = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "empirical boundary within ±20% for width >= 512 (THEORY.md §8 CPU check)"),
+            "30 full-batch steps at 0.8x (expect monotone decrease) and 1.25x (expect an increase within 10 steps, MSE)");
+        var etaAssumptions = assumptions.Add($"optimizer: {form}{(momentum != 0 ? $", beta = {momentum:G3}" : "")}");
+        predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions, regime, Evidence.Derived, outputIds, lrScan,
+            $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4} (THEORY.md §8.1)"));
+        predictions.Add(new Prediction("eta-divergence", DivergenceMedianRatio * etaCrit, "learning rate", etaAssumptions, regime, Evidence.Computed, outputIds,
+            new Experiment("lr-scan", Tolerance.RelativeOf(0.5, "divergence between 2x and 3x eta_crit (THEORY.md §8.2, §18)"), "scan multiples of eta_crit; record the first divergent run"),
+            $"catapult band ({etaCrit:G3}, {CatapultRatio * etaCrit:G3}); divergence expected above ≈ {DivergenceMedianRatio * etaCrit:G3} (median 2.5x in the MLP grid, THEORY.md §18)"));
+        LrBand? band = declared is { } rate ? rate < etaCrit ? LrBand.Monotone : rate < CatapultRatio * etaCrit ? LrBand.Catapult : LrBand.Divergent : null;
+        return new LrReport(
+            new LearningRate(etaCrit, loss, form, momentum), CatapultRatio * etaCrit, DivergenceMedianRatio * etaCrit, lambdaMax, lambdaEstimate,
+            sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable());
+    }
+
+    /// <summary>c_loss with lambda_max(H) = c_loss lambda_max(Theta) at init, or null for a loss without curvature (L1, unknown).</summary>
+    public static double? HessianScale(LossConvention loss, int n, long outputs)
+    {
+        var half = loss.HasHalf ? 0.5 : 1.0;
+        var perTermCount = loss.Reduction == LossReduction.Sum ? 1.0 : n * (double)outputs;
+        var perExampleCount = loss.Reduction == LossReduction.Sum ? 1.0 : n;
+        return loss.Kind switch
+        {
+            LossKind.Mse => 2 * half / perTermCount,
+            LossKind.CrossEntropy or LossKind.Nll => 1.0 / outputs / perExampleCount,
+            LossKind.Bce => 0.25 / perTermCount,
+            _ => null,
+        };
+    }
+
+    private static (OptimizerForm Form, double Momentum) FormOf(OptimizerSpec? optimizer) => optimizer switch
+    {
+        null => (OptimizerForm.GradientDescent, 0),
+        { Kind: OptimizerKind.Sgd, Momentum: 0 } => (OptimizerForm.GradientDescent, 0),
+        { Kind: OptimizerKind.Sgd, Nesterov: true } => (OptimizerForm.Nesterov, optimizer.Momentum),
+        { Kind: OptimizerKind.Sgd } => (OptimizerForm.HeavyBall, optimizer.Momentum),
+        { Kind: OptimizerKind.Other } => (OptimizerForm.Unknown, 0),
+        _ => (OptimizerForm.Adaptive, 0),
+    };
+}
