@@ -20,7 +20,7 @@ static int Usage()
         usage: lmech check <folder-or-file>... [--format text|json] [--fail-on error|warning|never]
 
           check    print, for every model found in TorchSharp (.cs) files, the findings and predictions the editor shows.
-                   Exits 1 when a finding at or above --fail-on (default: error) is found, 2 on bad usage.
+                   Exits 1 only when asked: a finding at or above --fail-on (default: never) was found; 2 on bad usage.
         """);
     return 2;
 }

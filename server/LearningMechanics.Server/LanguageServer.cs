@@ -5,7 +5,7 @@ using LearningMechanics.Analysis;
 using LearningMechanics.Server.Documents;
 using LearningMechanics.Server.Handlers;
 using LearningMechanics.Server.Handlers.Lifecycle;
-using LearningMechanics.Server.Handlers.TextDocument;
+using LearningMechanics.Server.Handlers.Document;
 using LearningMechanics.Server.Handlers.Workspace;
 using LearningMechanics.Server.Queue;
 using LearningMechanics.Server.Scheduling;

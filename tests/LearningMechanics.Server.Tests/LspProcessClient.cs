@@ -34,11 +34,12 @@ public sealed class LspProcessClient : IAsyncDisposable
         _process.BeginErrorReadLine();
         var formatter = new SystemTextJsonFormatter();
         _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(_process.StandardInput.BaseStream, _process.StandardOutput.BaseStream, formatter));
+        var recordOne = typeof(Recorder).GetMethod(nameof(Recorder.RecordNotification), System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)!;
+        var answerNull = typeof(Recorder).GetMethod(nameof(Recorder.AnswerNull), System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)!;
         foreach (var method in new[] { "textDocument/publishDiagnostics", "$/progress", "window/logMessage", "window/showMessage", "learningMechanics/status" })
-            _rpc.AddLocalRpcMethod(method, new Action<JsonElement>(p => Record(method, p)));
-        _rpc.AddLocalRpcMethod("window/workDoneProgress/create", new Func<JsonElement, object?>(p => { Record("window/workDoneProgress/create", p); return null; }));
-        _rpc.AddLocalRpcMethod("workspace/diagnostic/refresh", new Func<object?>(() => { Record("workspace/diagnostic/refresh", default); return null; }));
-        _rpc.AddLocalRpcMethod("workspace/codeLens/refresh", new Func<object?>(() => { Record("workspace/codeLens/refresh", default); return null; }));
+            _rpc.AddLocalRpcMethod(recordOne, new Recorder(this, method), new JsonRpcMethodAttribute(method) { UseSingleObjectParameterDeserialization = true });
+        foreach (var method in new[] { "window/workDoneProgress/create", "workspace/diagnostic/refresh", "workspace/codeLens/refresh" })
+            _rpc.AddLocalRpcMethod(answerNull, new Recorder(this, method), new JsonRpcMethodAttribute(method) { UseSingleObjectParameterDeserialization = true });
         _rpc.StartListening();
     }
 
@@ -87,6 +88,18 @@ public sealed class LspProcessClient : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+    }
+
+    /// <summary>The target StreamJsonRpc invokes for one method name; it records the call on the client.</summary>
+    private sealed class Recorder(LspProcessClient client, string method)
+    {
+        public void RecordNotification(JsonElement parameters = default) => client.Record(method, parameters);
+
+        public object? AnswerNull(JsonElement parameters = default)
+        {
+            client.Record(method, parameters);
+            return null;
+        }
     }
 
     private void Record(string method, JsonElement parameters)

@@ -26,7 +26,7 @@ public static class ModelFindings
                 result.Add(new Finding("vanishing-signal", Severity.Warning,
                     $"Signal shrinks {Format.Factor(factor)} per layer: over {hidden} hidden layers q falls to {Format.Number(total)} of its first-layer value " +
                     $"(until the bias floor takes over); gradients shrink alike (χ₁ = {Format.Number(summary.Chi1 ?? double.NaN)}). " +
-                    "Assumes infinite width and i.i.d. init (THEORY.md §2, §4.1). Critical init for ReLU is He/kaiming_normal (σw² = 2).",
+                    "Assumes infinite width and i.i.d. init (THEORY.md §2, §4.1). Move to critical init (χ₁ = 1: He/kaiming_normal, σw² = 2, for ReLU) or add normalisation.",
                     graph.Span, name));
             }
             else if (total > SignalRangeThreshold)

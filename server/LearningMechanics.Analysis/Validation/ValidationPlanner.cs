@@ -34,8 +34,29 @@ public static class ValidationPlanner
         var note = inRegime ? null : $"depth/width = {Format.Number(ratio)} ≥ 0.2: finite-width fluctuations dominate (THEORY.md §4.3)";
         return model.Layers
             .Where(l => l.Q is not null && model.Graph[l.NodeId].Op is Linear or Conv)
-            .Select(l => new PredictedValue("q", l.Q!.Value, tolerance, 0, l.NodeId, inRegime, note))
+            .Select(l => new PredictedValue("q", l.Q!.Value, tolerance + BiasSamplingTolerance(model, l), 0, l.NodeId, inRegime, note))
             .ToImmutableArray();
+    }
+
+    /// <summary>
+    /// Three standard deviations of the relative error that the finite sample of n biases alone puts into q:
+    /// the empirical mean of b_i^2 over n units has relative std sqrt((kurtosis - 1)/n), i.e. sqrt(0.8/n) for uniform
+    /// and sqrt(2/n) for Gaussian biases, weighted by the bias share sigma_b^2/q of the prediction. It matters where a
+    /// vanishing signal has reached the bias floor (q close to sigma_b^2), which is exactly where default-init nets sit.
+    /// </summary>
+    private static double BiasSamplingTolerance(ModelAnalysis model, LayerRow layer)
+    {
+        var node = model.Graph[layer.NodeId];
+        if (layer.SigmaB2 is not { } sigmaB2 || sigmaB2 <= 0 || layer.Q is not { } q || q <= 0)
+            return 0;
+        var kurtosisMinusOne = node.BiasInit switch
+        {
+            null or Model.Init.TorchDefaultInit or Model.Init.UniformInit => 0.8,
+            Model.Init.ConstantInit => 0.0,
+            _ => 2.0,
+        };
+        var units = node.Op switch { Linear linear => linear.OutFeatures, Conv conv => conv.OutChannels, _ => 1L };
+        return 3 * Math.Sqrt(kurtosisMinusOne / units) * Math.Min(1, sigmaB2 / q);
     }
 
     public static ValidationVerdict Judge(ModelAnalysis model, string contentHash, ResultMessage result)

@@ -15,7 +15,7 @@ public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Form
     {
         var paths = new List<string>();
         var format = OutputFormat.Text;
-        Severity? failOn = Severity.Error;
+        Severity? failOn = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])

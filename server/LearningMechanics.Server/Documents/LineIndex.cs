@@ -8,6 +8,7 @@ public sealed class LineIndex
 {
     private readonly int[] _lineStarts;
     private readonly int _length;
+    private readonly string _text;
 
     public LineIndex(string text)
     {
@@ -21,6 +22,7 @@ public sealed class LineIndex
         }
         _lineStarts = starts.ToArray();
         _length = text.Length;
+        _text = text;
     }
 
     public int LineCount => _lineStarts.Length;
@@ -32,7 +34,12 @@ public sealed class LineIndex
         if (line >= _lineStarts.Length)
             return _length;
         var start = _lineStarts[line];
-        var nextStart = line + 1 < _lineStarts.Length ? _lineStarts[line + 1] : _length;
-        return Math.Min(start + Math.Max(character, 0), nextStart);
+        var end = line + 1 < _lineStarts.Length ? _lineStarts[line + 1] : _length;
+        // The line's end excludes its terminator ("\n", "\r\n" or "\r").
+        if (end > start && _text[end - 1] == '\n')
+            end--;
+        if (end > start && _text[end - 1] == '\r')
+            end--;
+        return Math.Min(start + Math.Max(character, 0), end);
     }
 }

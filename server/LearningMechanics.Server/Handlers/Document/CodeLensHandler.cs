@@ -2,7 +2,7 @@ using LearningMechanics.Analysis;
 using LearningMechanics.Server.Conversions;
 using LearningMechanics.Server.Protocol;
 
-namespace LearningMechanics.Server.Handlers.TextDocument;
+namespace LearningMechanics.Server.Handlers.Document;
 
 /// <summary>textDocument/codeLens: a summary lens and a Validate lens above each model.</summary>
 public sealed class CodeLensHandler(ServerState state) : IRequestHandler<CodeLensParams, CodeLens[]>

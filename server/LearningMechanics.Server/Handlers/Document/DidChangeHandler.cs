@@ -1,6 +1,6 @@
 using LearningMechanics.Server.Protocol;
 
-namespace LearningMechanics.Server.Handlers.TextDocument;
+namespace LearningMechanics.Server.Handlers.Document;
 
 /// <summary>textDocument/didChange with incremental edits (UTF-16 ranges); the newest version's analysis wins.</summary>
 public sealed class DidChangeHandler(ServerState state) : INotificationHandler<DidChangeTextDocumentParams>

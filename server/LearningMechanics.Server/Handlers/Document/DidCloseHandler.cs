@@ -1,6 +1,6 @@
 using LearningMechanics.Server.Protocol;
 
-namespace LearningMechanics.Server.Handlers.TextDocument;
+namespace LearningMechanics.Server.Handlers.Document;
 
 /// <summary>textDocument/didClose: forget the text and clear the document's pushed diagnostics.</summary>
 public sealed class DidCloseHandler(ServerState state) : INotificationHandler<DidCloseTextDocumentParams>

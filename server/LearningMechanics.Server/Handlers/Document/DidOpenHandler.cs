@@ -1,6 +1,6 @@
 using LearningMechanics.Server.Protocol;
 
-namespace LearningMechanics.Server.Handlers.TextDocument;
+namespace LearningMechanics.Server.Handlers.Document;
 
 /// <summary>textDocument/didOpen: store the text and schedule its analysis.</summary>
 public sealed class DidOpenHandler(ServerState state) : INotificationHandler<DidOpenTextDocumentParams>

@@ -1,6 +1,6 @@
 using LearningMechanics.Server.Protocol;
 
-namespace LearningMechanics.Server.Handlers.TextDocument;
+namespace LearningMechanics.Server.Handlers.Document;
 
 /// <summary>textDocument/diagnostic (pull, LSP 3.17): a full report, or "unchanged" when the result id still holds.</summary>
 public sealed class DocumentDiagnosticHandler(ServerState state) : IRequestHandler<DocumentDiagnosticParams, DocumentDiagnosticReport>

@@ -2,7 +2,7 @@ using LearningMechanics.Analysis;
 using LearningMechanics.Server.Conversions;
 using LearningMechanics.Server.Protocol;
 
-namespace LearningMechanics.Server.Handlers.TextDocument;
+namespace LearningMechanics.Server.Handlers.Document;
 
 /// <summary>textDocument/hover on a layer constructor (shapes, parameters, init, signal and gradient gain) or an optimizer call.</summary>
 public sealed class HoverHandler(ServerState state) : IRequestHandler<TextDocumentPositionParams, Hover?>

@@ -1,0 +1,109 @@
+using LearningMechanics.Analysis;
+using LearningMechanics.Model.Values;
+
+namespace LearningMechanics.Analysis.Tests;
+
+/// <summary>The bundled samples through the same facade the server and CLI use.</summary>
+public sealed class SampleAnalysisTests
+{
+    private static readonly Analyzer s_analyzer = new();
+
+    private static DocumentAnalysis Sample(string name) => s_analyzer.AnalyzeFile(Path.Combine(Samples.Folder, name));
+
+    private static (int Line, int Character) Find(DocumentAnalysis analysis, string needle)
+    {
+        var lines = File.ReadAllLines(analysis.Path);
+        var line = Array.FindIndex(lines, l => l.Contains(needle, StringComparison.Ordinal));
+        Assert.True(line >= 0, $"'{needle}' not in {analysis.Path}");
+        return (line, lines[line].IndexOf(needle, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Mlp3_HoverOnFirstLinear_ShowsExactParametersAndDefaultInit()
+    {
+        var analysis = Sample("Mlp3.cs");
+        var (line, character) = Find(analysis, "Linear(784, 128)");
+        var hover = Hovers.At(analysis, line, character + 2);
+        Assert.NotNull(hover);
+        Assert.Contains("100,480", hover.Markdown);
+        Assert.Contains("σw² = 0.333", hover.Markdown);
+        var model = Assert.Single(analysis.Models);
+        Assert.Equal(784L * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10, model.Summary.Parameters);
+    }
+
+    [Fact]
+    public void DeepReluDefaultInit_WarnsVanishingSignalOneSixthPerLayer()
+    {
+        var analysis = Sample("DeepReluDefaultInit.cs");
+        var model = Assert.Single(analysis.Models);
+        Assert.Equal(1.0 / 6, model.Summary.SignalFactorPerLayer!.Value, 6);
+        var warning = Assert.Single(analysis.Findings, f => f.Code == "vanishing-signal");
+        Assert.Equal(Severity.Warning, warning.Severity);
+        Assert.Contains("×1/6.0 per layer", warning.Message);
+    }
+
+    [Fact]
+    public void DeepReluHeInit_IsCriticalWithoutSignalWarning()
+    {
+        var analysis = Sample("DeepReluHeInit.cs");
+        var model = Assert.Single(analysis.Models);
+        Assert.Equal(1.0, model.Summary.Chi1!.Value, 6);
+        Assert.DoesNotContain(analysis.Findings, f => f.Code is "vanishing-signal" or "exploding-signal");
+    }
+
+    [Fact]
+    public void DeepTanh_IsDeeperThanItsTrainableDepth()
+    {
+        var analysis = Sample("DeepTanh.cs");
+        var model = Assert.Single(analysis.Models);
+        Assert.Equal(31, model.Summary.Depth);
+        Assert.True(model.Summary.TrainableDepth < 31);
+        Assert.Contains(analysis.Findings, f => f.Code == "depth-beyond-trainable");
+    }
+
+    [Fact]
+    public void ShapeMismatch_IsAnErrorAtTheLinearThatReceivesTheWrongWidth()
+    {
+        var analysis = Sample("ShapeMismatch.cs");
+        var error = Assert.Single(analysis.Findings, f => f.Code == "shape-mismatch");
+        Assert.Equal(Severity.Error, error.Severity);
+        Assert.Equal(Find(analysis, "Linear(128, 10)").Line, error.Span!.Value.StartLine);
+        Assert.Contains("256", error.Message);
+    }
+
+    [Fact]
+    public void LrInLocal_OptimizerHoverShowsTheRateFromTheLocal()
+    {
+        var analysis = Sample("LrInLocal.cs");
+        var model = Assert.Single(analysis.Models, m => m.Summary.LearningRate is not null);
+        var lr = model.Summary.LearningRate!;
+        Assert.True(lr.Declared.IsKnown);
+        Assert.Equal(0.05, lr.Declared.Value);
+        var hover = Hovers.At(analysis, lr.Span!.Value.StartLine, lr.Span.Value.StartCharacter);
+        Assert.NotNull(hover);
+        Assert.Contains("0.05", hover.Markdown);
+        Assert.Contains("MSE", hover.Markdown);
+    }
+
+    [Fact]
+    public void Lenses_SummaryAndValidateAboveEachModel()
+    {
+        var analysis = Sample("Mlp3.cs");
+        var lenses = Lenses.For(analysis, _ => null);
+        Assert.Contains(lenses, l => l.Title.Contains("109,386 params") && l.Command is null);
+        Assert.Contains(lenses, l => l.Command == Lenses.ValidateCommand && l.ModelName == "model");
+    }
+}
+
+internal static class Samples
+{
+    public static string Folder { get; } = FindSamples();
+
+    private static string FindSamples()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !Directory.Exists(Path.Combine(directory.FullName, "samples")))
+            directory = directory.Parent;
+        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("samples/ not found"), "samples");
+    }
+}
