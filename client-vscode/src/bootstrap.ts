@@ -9,11 +9,15 @@ import type { Config } from './config';
 /** Where the bundled server lives, relative to the extension root (filled by `npm run package:server`). */
 export const BUNDLED_SERVER_DIR = path.join('client-vscode', 'server');
 export const SERVER_DLL_NAME = 'LearningMechanics.Server.dll';
+/** The environment variable through which the server's TrainerLocator takes the trainer dll. */
+export const TRAINER_ENV_VARIABLE = 'LMECH_TRAINER';
 
 /** How to start the server: `<dotnet> <serverDll> --stdio` (vscode-languageclient appends `--stdio`). */
 export interface ServerLaunch {
   readonly dotnet: string;
   readonly serverDll: string;
+  /** Variables added to the server's environment (`LMECH_TRAINER` when a trainer path is set). */
+  readonly env: Readonly<Record<string, string>>;
   /** Which rule found the dll, shown in the output channel. */
   readonly serverSource: 'setting' | 'bundled';
 }
@@ -59,6 +63,15 @@ export function resolveServerLaunch(
         'Install the .NET 10 runtime (https://dot.net), or set "learningMechanics.dotnet.path" to the full path of dotnet.',
     };
   }
+  if (config.trainerPath !== '' && !probe.isFile(config.trainerPath)) {
+    return {
+      ok: false,
+      message:
+        `Learning Mechanics: the trainer file "${config.trainerPath}" set in "learningMechanics.trainer.path" does not exist. ` +
+        'Point it at LearningMechanics.Trainer.dll, or clear the setting to let the server find it.',
+    };
+  }
+  const env: Record<string, string> = config.trainerPath === '' ? {} : { [TRAINER_ENV_VARIABLE]: config.trainerPath };
   if (config.serverPath !== '') {
     if (!probe.isFile(config.serverPath)) {
       return {
@@ -68,7 +81,7 @@ export function resolveServerLaunch(
           `Point it at ${SERVER_DLL_NAME}, or clear the setting to use the bundled server.`,
       };
     }
-    return { ok: true, launch: { dotnet, serverDll: config.serverPath, serverSource: 'setting' } };
+    return { ok: true, launch: { dotnet, serverDll: config.serverPath, env, serverSource: 'setting' } };
   }
   const bundled = path.join(extensionPath, BUNDLED_SERVER_DIR, SERVER_DLL_NAME);
   if (!probe.isFile(bundled)) {
@@ -80,7 +93,7 @@ export function resolveServerLaunch(
         `and set "learningMechanics.server.path" to its ${SERVER_DLL_NAME}.`,
     };
   }
-  return { ok: true, launch: { dotnet, serverDll: bundled, serverSource: 'bundled' } };
+  return { ok: true, launch: { dotnet, serverDll: bundled, env, serverSource: 'bundled' } };
 }
 
 /**

@@ -13,6 +13,8 @@ export interface Config {
   readonly dotnetPath: string;
   readonly traceServer: TraceLevel;
   readonly trainerDevice: TrainerDevice;
+  /** File path of `LearningMechanics.Trainer.dll`; empty lets the server find it. */
+  readonly trainerPath: string;
   /** Wall-clock limit of one validation training run, in seconds. */
   readonly trainerTimeoutSeconds: number;
   readonly codeLensEnable: boolean;
@@ -25,6 +27,7 @@ export const CONFIG_SECTION = 'learningMechanics';
 export const RESTART_SETTINGS: readonly string[] = [
   `${CONFIG_SECTION}.server.path`,
   `${CONFIG_SECTION}.dotnet.path`,
+  `${CONFIG_SECTION}.trainer.path`,
 ];
 
 const TRACE_LEVELS: readonly TraceLevel[] = ['off', 'messages', 'verbose'];
@@ -43,6 +46,7 @@ export function parseConfig(settings: SettingsReader, homeDir: string): Config {
     dotnetPath: expandHome(stringSetting(settings, 'dotnet.path', 'dotnet'), homeDir) || 'dotnet',
     traceServer: enumSetting(settings, 'trace.server', TRACE_LEVELS, 'off'),
     trainerDevice: enumSetting(settings, 'trainer.device', TRAINER_DEVICES, 'auto'),
+    trainerPath: expandHome(stringSetting(settings, 'trainer.path', ''), homeDir),
     trainerTimeoutSeconds: positiveNumberSetting(settings, 'trainer.timeoutSeconds', 300),
     codeLensEnable: booleanSetting(settings, 'codeLens.enable', true),
   };

@@ -167,7 +167,12 @@ function readConfig(): Config {
 
 function serverOptions(launch: ServerLaunch): ServerOptions {
   // vscode-languageclient appends `--stdio` for the stdio transport; the server accepts it.
-  return { command: launch.dotnet, args: [launch.serverDll], transport: TransportKind.stdio };
+  return {
+    command: launch.dotnet,
+    args: [launch.serverDll],
+    transport: TransportKind.stdio,
+    options: { env: { ...process.env, ...launch.env } },
+  };
 }
 
 /**

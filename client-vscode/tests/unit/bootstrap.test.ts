@@ -4,7 +4,7 @@ import { findDotnet, resolveServerLaunch, type FileProbe, type HostEnvironment }
 import type { Config } from '../../src/config';
 
 const linux: HostEnvironment = { platform: 'linux', env: { PATH: '/usr/local/bin:/usr/bin' }, homeDir: '/home/u' };
-const baseConfig: Config = { serverPath: '', dotnetPath: 'dotnet', traceServer: 'off', trainerDevice: 'auto', trainerTimeoutSeconds: 300, codeLensEnable: true };
+const baseConfig: Config = { serverPath: '', dotnetPath: 'dotnet', traceServer: 'off', trainerDevice: 'auto', trainerPath: '', trainerTimeoutSeconds: 300, codeLensEnable: true };
 
 function files(...paths: string[]): FileProbe {
   const existing = new Set(paths);
@@ -16,7 +16,7 @@ test('resolveServerLaunch_SettingWins_OverBundledCopy', () => {
   const result = resolveServerLaunch({ ...baseConfig, serverPath: '/srv/LearningMechanics.Server.dll' }, '/ext', linux, probe);
   assert.deepEqual(result, {
     ok: true,
-    launch: { dotnet: '/usr/bin/dotnet', serverDll: '/srv/LearningMechanics.Server.dll', serverSource: 'setting' },
+    launch: { dotnet: '/usr/bin/dotnet', serverDll: '/srv/LearningMechanics.Server.dll', env: {}, serverSource: 'setting' },
   });
 });
 
@@ -40,6 +40,16 @@ test('resolveServerLaunch_NoBundledCopy_ErrorSaysHowToFixIt', () => {
   const result = resolveServerLaunch(baseConfig, '/ext', linux, files('/usr/bin/dotnet'));
   assert.ok(!result.ok);
   assert.match(result.message, /bundled server is missing/);
+});
+
+test('resolveServerLaunch_TrainerPathSet_PassedAsLmechTrainer', () => {
+  const probe = files('/usr/bin/dotnet', '/ext/client-vscode/server/LearningMechanics.Server.dll', '/t/LearningMechanics.Trainer.dll');
+  const result = resolveServerLaunch({ ...baseConfig, trainerPath: '/t/LearningMechanics.Trainer.dll' }, '/ext', linux, probe);
+  assert.ok(result.ok);
+  assert.deepEqual(result.launch.env, { LMECH_TRAINER: '/t/LearningMechanics.Trainer.dll' });
+  const missing = resolveServerLaunch({ ...baseConfig, trainerPath: '/nowhere.dll' }, '/ext', linux, probe);
+  assert.ok(!missing.ok);
+  assert.match(missing.message, /learningMechanics\.trainer\.path/);
 });
 
 test('resolveServerLaunch_NoDotnet_ErrorNamesTheDotnetSetting', () => {

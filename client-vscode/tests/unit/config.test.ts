@@ -12,6 +12,7 @@ test('parseConfig_NoSettings_GivesPackageJsonDefaults', () => {
     dotnetPath: 'dotnet',
     traceServer: 'off',
     trainerDevice: 'auto',
+    trainerPath: '',
     trainerTimeoutSeconds: 300,
     codeLensEnable: true,
   });
