@@ -76,6 +76,7 @@ async function main() {
     'editor.hover.delay': 300,
     'editor.codeLens': true,
     'window.restoreWindows': 'none',
+    'git.openRepositoryInParentFolders': 'never',
     // Design note: do not add "chat.disableAIFeatures" here. In code-server 4.139.1 it makes the extension host
     // read this file's settings as defaults at activation (measured: learningMechanics.server.path came back empty).
     'learningMechanics.trace.server': 'messages',
