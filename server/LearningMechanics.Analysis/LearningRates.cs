@@ -1,6 +1,7 @@
 using LearningMechanics.Model.Graph;
 using LearningMechanics.Model.Training;
 using LearningMechanics.Theory;
+using LearningMechanics.Theory.Learning;
 
 namespace LearningMechanics.Analysis;
 
@@ -12,10 +13,11 @@ public static class LearningRates
         if (graph.Training.Optimizer is not { } optimizer)
             return null;
         var loss = graph.Training.Loss;
-        var convention = Convention(optimizer, loss);
-        return new LrSummary(optimizer.LearningRate, optimizer.LearningRate.Span ?? optimizer.Span, optimizer.Name, null, null, convention,
-            ["infinite width", "full-batch gradient descent", "synthetic Gaussian inputs"],
-            "the learning-rate limit needs the NTK spectrum on data, not computed yet for this model");
+        var report = LearningRateLimits.For(graph, theory);
+        var convention = $"{Convention(optimizer, loss)}; {report.Convention}";
+        return new LrSummary(optimizer.LearningRate, optimizer.LearningRate.Span ?? optimizer.Span, optimizer.Name,
+            report.EtaCrit?.Value, report.CatapultUpper, convention, report.Assumptions,
+            report.EtaCrit is null ? report.Reason ?? "no limit for this optimizer and loss" : null);
     }
 
     public static string Convention(OptimizerSpec optimizer, LossSpec? loss)

@@ -56,8 +56,8 @@ public sealed class SampleAnalysisTests
     {
         var analysis = Sample("DeepTanh.cs");
         var model = Assert.Single(analysis.Models);
-        Assert.Equal(31, model.Summary.Depth);
-        Assert.True(model.Summary.TrainableDepth < 31);
+        Assert.Equal(30, model.Summary.Depth);
+        Assert.True(model.Summary.TrainableDepth < 30);
         Assert.Contains(analysis.Findings, f => f.Code == "depth-beyond-trainable");
     }
 
