@@ -30,19 +30,31 @@ function uriText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** One line for a notification from the server's validate result, whatever shape the server chose. */
+/**
+ * One line for a notification from the server's validate result. The server returns one summary per model,
+ * `{ model, headline, message, ... }`, shown as "model: headline — message"; any other shape is shown as JSON.
+ */
 export function describeValidateResult(result: unknown): string {
   if (result === null || result === undefined) {
     return 'Validation finished.';
   }
-  if (typeof result === 'string') {
-    return result;
+  if (Array.isArray(result)) {
+    return result.length === 0 ? 'Validation finished: no model was validated.' : result.map(describeOneModel).join(' · ');
   }
-  if (typeof result === 'object') {
-    const message = (result as { message?: unknown; summary?: unknown }).message ?? (result as { summary?: unknown }).summary;
-    if (typeof message === 'string') {
-      return message;
+  return describeOneModel(result);
+}
+
+function describeOneModel(summary: unknown): string {
+  if (typeof summary === 'string') {
+    return summary;
+  }
+  if (typeof summary === 'object' && summary !== null) {
+    const { model, headline, message } = summary as { model?: unknown; headline?: unknown; message?: unknown };
+    const parts = [headline, message].filter((part): part is string => typeof part === 'string' && part !== '');
+    const text = parts.length === 0 ? undefined : parts[0] === parts[1] ? parts[0] : parts.join(' — ');
+    if (text !== undefined) {
+      return typeof model === 'string' ? `${model}: ${text}` : text;
     }
   }
-  return `Validation finished: ${JSON.stringify(result)}`;
+  return `Validation finished: ${JSON.stringify(summary)}`;
 }

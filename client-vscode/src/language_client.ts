@@ -14,6 +14,7 @@ import {
 import { resolveServerLaunch, type ServerLaunch } from './bootstrap';
 import { CONFIG_SECTION, parseConfig, type Config } from './config';
 import { SERVER_STATUS_NOTIFICATION, VALIDATE_COMMAND, type ServerStatusParams } from './lsp_ext';
+import { pipeServerStderr, pipeServerStdout } from './server_log';
 import type { ServerStatusItem } from './status';
 
 /** Commands the client registers itself; the server may list them in `executeCommandProvider` too. */
@@ -137,6 +138,7 @@ export class ServerController implements vscode.Disposable {
         { scheme: 'file', pattern: '**/*.onnx' },
       ],
       outputChannel: this._output,
+      stdioOptions: { stderr: pipeServerStderr, stdout: pipeServerStdout },
       traceOutputChannel: this._traceChannel,
       initializationOptions: {
         trainer: { device: this._config.trainerDevice, timeoutSeconds: this._config.trainerTimeoutSeconds },

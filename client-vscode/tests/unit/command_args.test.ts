@@ -20,7 +20,17 @@ test('toValidateArguments_NothingToValidate_GivesUndefined', () => {
   assert.equal(toValidateArguments([''], undefined), undefined);
 });
 
-test('describeValidateResult_AcceptsStringsMessagesAndOtherShapes', () => {
+test('describeValidateResult_OneSummaryPerModel_UsesHeadlines', () => {
+  const result = [
+    { model: 'Mlp3', outcome: 'validation-confirmed', headline: 'loss curve within 5%', message: 'long text' },
+    { model: 'Other', message: 'trainer not found' },
+  ];
+  assert.equal(describeValidateResult(result), 'Mlp3: loss curve within 5% — long text · Other: trainer not found');
+  assert.equal(describeValidateResult([{ model: 'A', headline: 'same', message: 'same' }]), 'A: same');
+  assert.equal(describeValidateResult([]), 'Validation finished: no model was validated.');
+});
+
+test('describeValidateResult_OtherShapes_AreStillShown', () => {
   assert.equal(describeValidateResult(undefined), 'Validation finished.');
   assert.equal(describeValidateResult('final loss 0.01'), 'final loss 0.01');
   assert.equal(describeValidateResult({ message: 'ok' }), 'ok');
