@@ -96,8 +96,8 @@ else
   step "npm run package (dotnet publish of the server + vsce package)"
   if ! (cd "$REPO" && npm run package); then
     # The checks cannot run without the vsix; report them as failed so callers that parse the summary see it.
-    echo "e2e-vscode: packaging failed (see above); the 3 checks did not run"
-    echo "0 passed, 3 failed"
+    echo "e2e-vscode: packaging failed (see above); the 4 checks did not run"
+    echo "0 passed, 4 failed"
     exit 1
   fi
   ls -l "$REPO/artifacts/learning-mechanics.vsix"

@@ -2,7 +2,10 @@
 //
 // It installs artifacts/learning-mechanics.vsix into a fresh code-server, opens samples/ as the workspace and
 // checks what a user sees: (a) a hover over `Linear(784, 128)` in Mlp3.cs that contains "100,480",
-// (b) a warning squiggle in DeepReluDefaultInit.cs, (c) a code lens containing "params" in Mlp3.cs.
+// (b) a warning squiggle in DeepReluDefaultInit.cs, (c) a code lens containing "params" in Mlp3.cs,
+// (d) clicking the lens's "Validate" runs the server's learningMechanics.validate and shows its per-model summary
+// (the trainer is not bundled in the vsix, so the summary may say it did not complete; that still proves the
+// client command reached the server with the lens's arguments and came back).
 // The last line printed is always "<n> passed, <m> failed"; the exit code is 0 only when nothing failed.
 //
 // Prerequisites (scripts/e2e-vscode.sh installs them): Node 24 and code-server 4.139.1 under .tools/,
@@ -11,7 +14,8 @@
 // Environment overrides (all optional):
 //   LM_E2E_VSIX       the vsix to install            (default artifacts/learning-mechanics.vsix)
 //   LM_E2E_WORKSPACE  the folder to open              (default samples/)
-//   LM_E2E_SETTINGS   JSON merged into user settings  (e.g. {"learningMechanics.server.path": "..."})
+//   LM_E2E_SETTINGS   JSON merged into the user and the remote-machine settings
+//                     (e.g. {"learningMechanics.server.path": "..."})
 //   LM_E2E_TIMEOUT_S  budget for the whole run        (default 270)
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -42,6 +46,7 @@ const checks = [
   { name: '(a) hover over Linear(784, 128) in Mlp3.cs contains "100,480"', passed: false },
   { name: '(b) warning squiggle in DeepReluDefaultInit.cs', passed: false },
   { name: '(c) code lens containing "params" in Mlp3.cs', passed: false },
+  { name: '(d) clicking the Validate lens in Mlp3.cs shows the server\'s validation summary', passed: false },
 ];
 
 let codeServer;
@@ -77,12 +82,18 @@ async function main() {
     'editor.codeLens': true,
     'window.restoreWindows': 'none',
     'git.openRepositoryInParentFolders': 'never',
-    // Design note: do not add "chat.disableAIFeatures" here. In code-server 4.139.1 it makes the extension host
-    // read this file's settings as defaults at activation (measured: learningMechanics.server.path came back empty).
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'learningMechanics.trace.server': 'messages',
+    // Bounds check (d) if a trainer is found after all (LMECH_TRAINER in the environment).
+    'learningMechanics.trainer.timeoutSeconds': 60,
     ...EXTRA_SETTINGS,
   };
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  // code-server is a remote window: settings with "machine" scope (server.path, dotnet.path, trainer.path) are read
+  // from the remote machine's settings, not from User settings (measured: LMECH_TRAINER stayed unset otherwise).
+  fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(EXTRA_SETTINGS, null, 2));
   const port = await freePort();
   const configFile = path.join(OUTPUT, 'code-server.yaml');
   fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
@@ -139,8 +150,9 @@ async function main() {
   await openFromExplorer(page, 'Mlp3.cs');
   await runCheck(page, checks[0], '01-hover', () => checkHover(page));
   await runCheck(page, checks[2], '02-codelens', () => checkCodeLens(page));
+  await runCheck(page, checks[3], '03-validate', () => checkValidateLens(page));
   await openFromExplorer(page, 'DeepReluDefaultInit.cs');
-  await runCheck(page, checks[1], '03-squiggle', () => checkWarningSquiggle(page));
+  await runCheck(page, checks[1], '04-squiggle', () => checkWarningSquiggle(page));
 }
 
 async function checkHover(page) {
@@ -199,6 +211,9 @@ async function checkHover(page) {
 }
 
 async function checkCodeLens(page) {
+  // Close the hover from check (a) so that the screenshot shows the lenses.
+  await page.keyboard.press('Escape');
+  await page.mouse.move(1, 1);
   const lenses = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration');
   const found = await poll(async () => (await lenses.filter({ hasText: 'params' }).count()) > 0);
   const texts = await lenses.allInnerTexts();
@@ -206,6 +221,31 @@ async function checkCodeLens(page) {
     throw new Error(`no code lens contains "params" after ${CHECK_TIMEOUT_MS / 1000}s; lenses seen: ${JSON.stringify(texts)}`);
   }
   log(`code lenses: ${JSON.stringify(texts)}`);
+}
+
+async function checkValidateLens(page) {
+  const lens = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a', { hasText: 'Validate' });
+  if (!(await poll(async () => (await lens.count()) > 0))) {
+    throw new Error('no "Validate" code lens in Mlp3.cs');
+  }
+  await lens.first().click();
+  const toasts = page.locator('.notification-toast');
+  let summary;
+  const found = await poll(async () => {
+    const texts = await toasts.allInnerTexts();
+    // VS Code's own toasts for a broken command registration: fail at once rather than wait.
+    const broken = texts.find(text => /command '.*' not found|already exists|validation failed:|server is not running/.test(text));
+    if (broken) {
+      throw new Error(`validate failed: ${broken.replace(/\s+/g, ' ')}`);
+    }
+    // The progress toast says "Learning Mechanics: Validating ..."; the result toast is any other one of ours.
+    summary = texts.find(text => /Learning Mechanics: (?!Validating)/.test(text));
+    return summary !== undefined;
+  });
+  if (!found) {
+    throw new Error(`no validation summary within ${CHECK_TIMEOUT_MS / 1000}s`);
+  }
+  log(`validate summary: ${summary.replace(/\s+/g, ' ').slice(0, 300)}`);
 }
 
 async function checkWarningSquiggle(page) {
