@@ -51,6 +51,12 @@ public static class LearningRateLimits
 
         LrReport Empty(string reason) => new(null, null, null, null, null, sampleCount, outputs, convention, assumptions, declared, null, adaptiveEdge, reason, []);
 
+        // Design note: an adaptive or unrecognised optimizer gets no raw-rate threshold, so the n x n NTK (the costly part:
+        // O(n^2 L) two-dimensional quadratures for smooth activations) is not computed for it at all.
+        if (form is OptimizerForm.Adaptive or OptimizerForm.Unknown)
+            return Empty(form == OptimizerForm.Unknown
+                ? $"optimizer {optimizer?.Name} is not recognised, so no stability threshold is claimed"
+                : "adaptive optimizer: the threshold applies to the preconditioned sharpness lambda_max(P^-1 H), which settles at (2+2 beta1)/((1-beta1) eta) (38/eta at beta1 = 0.9); there is no raw-rate limit from the NTK (THEORY.md §8.1, §8.3)");
         if (DataKernels.InputDimension(graph) is not { } inputDim || inputDim <= 0)
             return Empty("the model's input dimension is unknown, so no synthetic sample can be drawn");
         var inputSecondMoment = graph.Nodes[0].Op is Model.Ops.Input input ? input.SecondMoment : 1.0;
