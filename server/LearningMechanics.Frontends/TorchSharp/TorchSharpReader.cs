@@ -25,8 +25,14 @@ public sealed class TorchSharpReader
     /// <summary>One reader for the process: it holds the metadata references, which are costly to load.</summary>
     public static TorchSharpReader Shared => s_shared.Value;
 
-    private TorchSharpReader()
+    private readonly bool _useSemanticModel;
+
+    /// <summary>A reader that never binds (by-name matching only), to test the fallback used when binding fails.</summary>
+    internal static TorchSharpReader ByNameOnly { get; } = new(useSemanticModel: false);
+
+    private TorchSharpReader(bool useSemanticModel = true)
     {
+        _useSemanticModel = useSemanticModel;
         var references = ImmutableArray.CreateBuilder<MetadataReference>();
         references.Add(MetadataReference.CreateFromFile(typeof(global::TorchSharp.torch).Assembly.Location));
         var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
@@ -59,7 +65,7 @@ public sealed class TorchSharpReader
             try
             {
                 var compilation = CSharpCompilation.Create("LearningMechanicsRead", [tree], _references, _compilationOptions);
-                semantic = compilation.GetSemanticModel(tree, ignoreAccessibility: true);
+                semantic = _useSemanticModel ? compilation.GetSemanticModel(tree) : null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

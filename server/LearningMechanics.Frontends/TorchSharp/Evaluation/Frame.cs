@@ -25,6 +25,26 @@ internal sealed class Frame
 
     public Dictionary<string, Value> Locals { get; } = [];
 
+    /// <summary>How each local was declared ("local", "const", "parameter"), for the source of a value.</summary>
+    public Dictionary<string, string> Kinds { get; } = [];
+
+    /// <summary>"local", "const", "parameter", "field" or "const" for a class constant; "value" when not known.</summary>
+    public string KindOf(string name)
+    {
+        for (var frame = this; frame is not null; frame = frame.Parent)
+        {
+            if (frame.Locals.ContainsKey(name))
+                return frame.Kinds.GetValueOrDefault(name, "local");
+        }
+        if (This is { } self && self.Fields.ContainsKey(name))
+            return "field";
+        var field = Type?.Members.OfType<Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax>()
+            .FirstOrDefault(f => f.Declaration.Variables.Any(v => v.Identifier.ValueText == name));
+        if (field is not null)
+            return field.Modifiers.Any(m => m.ValueText == "const") ? "const" : "field";
+        return "value";
+    }
+
     /// <summary>The graph being traced when this frame runs inside <c>forward</c>.</summary>
     public GraphTrace? Trace { get; init; }
 

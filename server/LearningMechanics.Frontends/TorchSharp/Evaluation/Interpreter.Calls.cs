@@ -33,6 +33,8 @@ internal sealed partial class Interpreter
                 return CallFunction(callee, EvalArgs(invocation.ArgumentList, frame), frame, invocation);
         }
 
+        if (name.Length == 0)
+            return Unknown("incomplete call", invocation);
         if (name == "nameof" && receiverExpression is null)
         {
             var argument = invocation.ArgumentList.Arguments.FirstOrDefault()?.Expression;
@@ -44,21 +46,13 @@ internal sealed partial class Interpreter
             });
         }
 
-        var symbol = Context.Symbol(invocation) as IMethodSymbol;
-        if (symbol is not null && DeclaredMethod(symbol.OriginalDefinition) is { } declared)
-        {
-            var owner = receiverExpression is null || receiverExpression is ThisExpressionSyntax ? frame.This as Value : Eval(receiverExpression, frame);
-            // model.forward(x) on a user module is a module application (a node per layer, or a forward call in a training method).
-            if (name is "forward" or "call" && owner is ModuleValue applied && receiverExpression is not null)
-                return ModuleCall(applied, name, invocation, frame);
-            return CallUser(declared, declared.Modifiers.Any(SyntaxKind.StaticKeyword) ? null : owner as UserModule, EvalArgs(invocation.ArgumentList, frame), frame, invocation);
-        }
-
+        // The semantic model binds the call only when the by-name reading is ambiguous (see LazySymbol).
+        var symbol = new LazySymbol(Context, invocation);
         if (receiverExpression is null)
         {
             if (frame.TryLookup(name, out var function) && function is LambdaValue or LocalFunctionValue)
                 return CallFunction(function, EvalArgs(invocation.ArgumentList, frame), frame, invocation);
-            if (symbol is null && frame.Type is { } type && FindMethods(type, name).FirstOrDefault(m => Fits(m.ParameterList, invocation.ArgumentList)) is { } byName)
+            if (frame.Type is { } type && FindMethods(type, name).FirstOrDefault(m => Fits(m.ParameterList, invocation.ArgumentList)) is { } byName)
                 return CallUser(byName, byName.Modifiers.Any(SyntaxKind.StaticKeyword) ? null : frame.This, EvalArgs(invocation.ArgumentList, frame), frame, invocation);
             if (frame.This is { } self && IsModuleMethod(name))
                 return InstanceCall(self, name, invocation, symbol, frame);
@@ -69,7 +63,7 @@ internal sealed partial class Interpreter
         switch (receiver)
         {
             case TypeRefValue typeRef:
-                if (symbol is null && Context.Types.TryGetValue(typeRef.Name, out var userType)
+                if (Context.Types.TryGetValue(typeRef.Name, out var userType)
                     && FindMethods(userType, name).FirstOrDefault(m => Fits(m.ParameterList, invocation.ArgumentList)) is { } staticMethod)
                 {
                     return CallUser(staticMethod, null, EvalArgs(invocation.ArgumentList, frame), frame, invocation);
@@ -146,6 +140,7 @@ internal sealed partial class Interpreter
             else
                 value = new UnknownValue($"parameter '{name}' has no known value (no call site in this document supplies it)", Context.Span(parameter));
             frame.Locals[name] = value;
+            frame.Kinds[name] = "parameter";
         }
     }
 
@@ -195,7 +190,11 @@ internal sealed partial class Interpreter
     private Value Create(BaseObjectCreationExpressionSyntax creation, Frame frame)
     {
         var typeSyntax = (creation as ObjectCreationExpressionSyntax)?.Type;
-        var typeName = BaseTypeName(typeSyntax) ?? (Context.Semantic?.GetTypeInfo(creation, Context.Cancellation).Type?.Name ?? "");
+        // `new()` takes its type from the declaration it initialises, or from the semantic model.
+        typeSyntax ??= creation.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax declaration } } ? declaration.Type
+            : creation.Parent is EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property } ? property.Type : null;
+        var typeName = (typeSyntax is null or IdentifierNameSyntax { IsVar: true } ? null : BaseTypeName(typeSyntax))
+            ?? (Context.Semantic?.GetTypeInfo(creation, Context.Cancellation).Type?.Name ?? "");
         var args = EvalArgs(creation.ArgumentList, frame);
         Value result;
         if (Context.Types.TryGetValue(typeName, out var type) && type is ClassDeclarationSyntax or RecordDeclarationSyntax)

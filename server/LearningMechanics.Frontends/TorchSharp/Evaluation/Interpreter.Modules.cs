@@ -8,14 +8,14 @@ namespace LearningMechanics.Frontends.TorchSharp.Evaluation;
 
 internal sealed partial class Interpreter
 {
-    private Value InstanceCall(Value receiver, string name, InvocationExpressionSyntax invocation, IMethodSymbol? symbol, Frame frame)
+    private Value InstanceCall(Value receiver, string name, InvocationExpressionSyntax invocation, LazySymbol symbol, Frame frame)
     {
         switch (receiver)
         {
             case ModuleValue module:
                 return ModuleCall(module, name, invocation, frame);
             case TensorValue tensor:
-                return TensorMethod(tensor, name, invocation, symbol, frame);
+                return TensorMethod(tensor, name, invocation, frame);
             case ParameterRefValue parameter:
                 return ParameterMethod(parameter, name, invocation, frame);
             case ListValue list:

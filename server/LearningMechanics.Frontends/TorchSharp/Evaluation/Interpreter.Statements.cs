@@ -104,6 +104,7 @@ internal sealed partial class Interpreter
             var value = variable.Initializer is { } init ? Eval(init.Value, frame) : NullValue.Instance;
             var name = variable.Identifier.ValueText;
             frame.Locals[name] = value;
+            frame.Kinds[name] = statement is LocalDeclarationStatementSyntax { IsConst: true } ? "const" : "local";
             if (frame.Effects is { } effects && frame.Depth == 0 && value is ModuleValue module)
                 effects.ModuleLocals.Add((name, module, Context.Span(variable), variable));
             if (frame.Effects is { } batchEffects && value is NumberValue number && number.Integer is long size && IsBatchSizeName(name))

@@ -25,10 +25,10 @@ internal sealed partial class Interpreter
     };
 
     /// <summary>A functional op whose first argument is a tensor: <c>functional.relu(x)</c>, <c>torch.cat(...)</c>, <c>torch.flatten(x, 1)</c>.</summary>
-    private Value TensorFunction(string name, InvocationExpressionSyntax invocation, IMethodSymbol? symbol, List<Arg> args, Frame frame)
+    private Value TensorFunction(string name, InvocationExpressionSyntax invocation, List<Arg> args, Frame frame)
     {
         var restNames = RestParameters(name);
-        var arguments = CallArguments.Bind(invocation.ArgumentList, symbol, restNames.Prepend("input").ToList());
+        var arguments = CallArguments.Bind(invocation.ArgumentList, null, restNames.Prepend("input").ToList());
         if (name == "cat" || name == "concat" || name == "concatenate")
         {
             var list = args.FirstOrDefault().Value as ListValue;
@@ -42,10 +42,10 @@ internal sealed partial class Interpreter
         return TensorOperation(name, input, args.Skip(1).Select(a => a.Value).ToList(), arguments, invocation, frame);
     }
 
-    private Value TensorMethod(TensorValue tensor, string name, InvocationExpressionSyntax invocation, IMethodSymbol? symbol, Frame frame)
+    private Value TensorMethod(TensorValue tensor, string name, InvocationExpressionSyntax invocation, Frame frame)
     {
         var args = EvalArgs(invocation.ArgumentList, frame);
-        var arguments = CallArguments.Bind(invocation.ArgumentList, symbol, RestParameters(name));
+        var arguments = CallArguments.Bind(invocation.ArgumentList, null, RestParameters(name));
         return TensorOperation(name, tensor, args.Select(a => a.Value).ToList(), arguments, invocation, frame);
     }
 

@@ -12,11 +12,8 @@ namespace LearningMechanics.Frontends.TorchSharp.Evaluation;
 internal sealed partial class Interpreter
 {
     /// <summary>A static call: TorchSharp constructors, functional ops, init, optimizers, losses, schedulers and a few BCL helpers.</summary>
-    private Value TorchCall(ExpressionSyntax? qualifier, string name, InvocationExpressionSyntax invocation, IMethodSymbol? symbol, Frame frame)
+    private Value TorchCall(ExpressionSyntax? qualifier, string name, InvocationExpressionSyntax invocation, LazySymbol symbol, Frame frame)
     {
-        var torchSymbol = symbol is not null && IsTorchSharp(symbol) ? symbol : null;
-        if (symbol is not null && torchSymbol is null && !IsBcl(symbol))
-            return Unknown($"call to '{name}' is not evaluated", invocation);
         var qualifierText = qualifier?.ToString() ?? "";
 
         switch (name)
@@ -29,28 +26,39 @@ internal sealed partial class Interpreter
         if (qualifierText is "Enumerable" or "System.Linq.Enumerable")
             return EnumerableCall(name, invocation, frame);
 
-        if (TrainingCatalog.Optimizers.TryGetValue(name, out var optimizer) && (torchSymbol is not null || qualifierText.EndsWith("optim", StringComparison.Ordinal) || qualifier is null))
-            return Optimizer(name, optimizer, invocation, torchSymbol, frame);
+        // Optimizer, loss, scheduler and init overloads share their parameter names and order, so the table maps
+        // positional arguments exactly without binding.
+        if (TrainingCatalog.Optimizers.TryGetValue(name, out var optimizer) && (qualifierText.EndsWith("optim", StringComparison.Ordinal) || qualifier is null))
+            return Optimizer(name, optimizer, invocation, null, frame);
         if (TrainingCatalog.Losses.TryGetValue(name, out var loss))
-            return Loss(name, loss, invocation, torchSymbol, frame);
+            return Loss(name, loss, invocation, null, frame);
         if (TrainingCatalog.Schedulers.Contains(name))
-            return Scheduler(name, invocation, torchSymbol, frame);
+            return Scheduler(name, invocation, null, frame);
         if (InitCatalog.IsInit(name))
-            return Init(name, invocation, torchSymbol, frame);
+            return Init(name, invocation, null, frame);
 
         var args = EvalArgs(invocation.ArgumentList, frame);
         if (args.FirstOrDefault().Value is TensorValue || (name == "cat" && args.FirstOrDefault().Value is ListValue))
-            return TensorFunction(name, invocation, torchSymbol, args, frame);
+            return TensorFunction(name, invocation, args, frame);
 
         if (LayerCatalog.TryGet(name, out var entry))
-            return Layer(entry, invocation, torchSymbol, frame);
+        {
+            // Overloads whose positional order differs (Conv with a Padding enum) need the bound overload.
+            var positional = invocation.ArgumentList.Arguments.Count(a => a.NameColon is null);
+            var bound = positional > entry.UnambiguousPositional && symbol.Value is { } s && IsTorchSharp(s) ? s : null;
+            return Layer(entry, invocation, bound, frame);
+        }
 
         if (name is "clip_grad_norm_" or "clip_grad_value_" or "manual_seed" or "set_num_threads" or "NewDisposeScope" or "no_grad" or "enable_grad")
             return NullValue.Instance;
 
-        var looksLikeLayer = torchSymbol is not null
-            ? torchSymbol.ContainingType?.Name == "nn" && torchSymbol.ReturnType.Name != "Tensor"
-            : symbol is null && char.IsUpper(name[0]) && (qualifier is null || qualifierText.EndsWith("nn", StringComparison.Ordinal));
+        // Not a name the reader knows: ask the semantic model what it is.
+        var method = symbol.Value;
+        if (method is not null && DeclaredMethod(method.OriginalDefinition) is { } declared)
+            return CallUser(declared, null, args, frame, invocation);
+        var looksLikeLayer = method is not null
+            ? IsTorchSharp(method) && method.ContainingType?.Name == "nn" && method.ReturnType.Name != "Tensor"
+            : char.IsUpper(name[0]) && (qualifier is null || qualifierText.EndsWith("nn", StringComparison.Ordinal));
         if (looksLikeLayer)
         {
             var span = Context.Span(invocation);
@@ -63,9 +71,6 @@ internal sealed partial class Interpreter
 
     private static bool IsTorchSharp(ISymbol symbol) =>
         symbol.ContainingAssembly?.Name == "TorchSharp";
-
-    private static bool IsBcl(ISymbol symbol) =>
-        symbol.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal));
 
     private Value Layer(LayerCatalog.Entry entry, InvocationExpressionSyntax invocation, IMethodSymbol? symbol, Frame frame)
     {
@@ -117,17 +122,9 @@ internal sealed partial class Interpreter
     }
 
     /// <summary>Source description of a value for <see cref="Fact{T}.Source"/>: which local, constant or field it came from.</summary>
-    private string? SourceOf(ExpressionSyntax expression) => expression switch
+    private static string? SourceOf(ExpressionSyntax expression, Frame frame) => expression switch
     {
-        IdentifierNameSyntax identifier => Context.Symbol(identifier) switch
-        {
-            ILocalSymbol { IsConst: true } => $"const {identifier.Identifier.ValueText}",
-            ILocalSymbol => $"local {identifier.Identifier.ValueText}",
-            IFieldSymbol { IsConst: true } => $"const {identifier.Identifier.ValueText}",
-            IFieldSymbol => $"field {identifier.Identifier.ValueText}",
-            IParameterSymbol => $"parameter {identifier.Identifier.ValueText}",
-            _ => $"`{identifier.Identifier.ValueText}`",
-        },
+        IdentifierNameSyntax identifier => $"{frame.KindOf(identifier.Identifier.ValueText)} {identifier.Identifier.ValueText}",
         LiteralExpressionSyntax => null,
         PrefixUnaryExpressionSyntax { Operand: LiteralExpressionSyntax } => null,
         _ => $"`{Short(expression)}`",
@@ -143,7 +140,7 @@ internal sealed partial class Interpreter
         }
         var value = Eval(expression, frame);
         return Values.TryDouble(value, out var rate)
-            ? Fact<double>.Known(rate, Context.Span(expression), SourceOf(expression))
+            ? Fact<double>.Known(rate, Context.Span(expression), SourceOf(expression, frame))
             : Fact<double>.Unknown($"learning rate `{Short(expression)}` is not known ({Values.Why(value)})", Context.Span(expression));
     }
 
@@ -203,7 +200,7 @@ internal sealed partial class Interpreter
             if (value is ListValue list && list.Items.Count > 0 && list.Items.All(i => i is NumberValue))
                 value = NumberValue.Of(list.Items.Cast<NumberValue>().Max(n => n.Double));
             peak = Values.TryDouble(value, out var max)
-                ? Fact<double>.Known(max, maxExpression is null ? null : Context.Span(maxExpression), maxExpression is null ? null : SourceOf(maxExpression))
+                ? Fact<double>.Known(max, maxExpression is null ? null : Context.Span(maxExpression), maxExpression is null ? null : SourceOf(maxExpression, frame))
                 : Fact<double>.Unknown($"OneCycleLR max_lr is not known ({Values.Why(value)})", maxExpression is null ? Context.Span(invocation) : Context.Span(maxExpression));
         }
         else

@@ -35,7 +35,7 @@ internal sealed partial class Interpreter(ReaderContext context)
             ConditionalExpressionSyntax conditional => Conditional(conditional, frame),
             InterpolatedStringExpressionSyntax interpolated => Interpolated(interpolated, frame),
             IdentifierNameSyntax identifier => Identifier(identifier, frame),
-            GenericNameSyntax generic => new TypeRefValue(generic.Identifier.ValueText, Context.Symbol(generic)),
+            GenericNameSyntax generic => new TypeRefValue(generic.Identifier.ValueText),
             PredefinedTypeSyntax predefined => new TypeRefValue(predefined.Keyword.ValueText),
             MemberAccessExpressionSyntax member => MemberAccess(member, frame),
             ConditionalAccessExpressionSyntax conditionalAccess => Eval(conditionalAccess.Expression, frame) is NullValue
@@ -303,6 +303,14 @@ internal sealed partial class Interpreter(ReaderContext context)
         }
     }
 
+    private static readonly HashSet<string> s_torchNames = new(StringComparer.Ordinal)
+    {
+        "torch", "nn", "init", "optim", "functional", "lr_scheduler", "utils", "TorchSharp", "Modules", "Math", "MathF", "Enumerable", "System",
+    };
+
+    // Design note: names resolve by name first (locals, fields, document types) and ask the semantic model only when that
+    // fails. Binding a member with Roslyn costs about 0.5 ms per TorchSharp call (huge overload sets under `using static`),
+    // which is too slow for a 2,000-line file; by-name lookup is exact for everything the interpreter follows.
     private Value Identifier(IdentifierNameSyntax identifier, Frame frame)
     {
         var name = identifier.Identifier.ValueText;
@@ -314,11 +322,26 @@ internal sealed partial class Interpreter(ReaderContext context)
             return field;
         if (name == "nameof")
             return new TypeRefValue(name);
+        for (var type = frame.Type; type is not null; type = type.Parent as TypeDeclarationSyntax)
+        {
+            if (StaticMember(type, name) is { } member)
+                return member;
+        }
+        if (frame.Type is { } t && FindMethods(t, name).FirstOrDefault() is { } byName)
+            return new LambdaValue(null, byName, new Frame(t, frame.This) { Trace = frame.Trace, Prefix = frame.Prefix, Effects = frame.Effects, Depth = frame.Depth });
+        if (s_torchNames.Contains(name) || Context.Types.ContainsKey(name))
+            return new TypeRefValue(name);
+        foreach (var type in Context.Types.Values)
+        {
+            // Members imported with `using static SomeConfig;`.
+            if (StaticMember(type, name) is { } imported)
+                return imported;
+        }
         var constant = Context.Constant(identifier);
         if (constant.HasValue)
             return FromConstant(constant.Value);
-        if (frame.Type is { } type && StaticMember(type, name) is { } member)
-            return member;
+        if (char.IsUpper(name[0]))
+            return new TypeRefValue(name);
         var symbol = Context.Symbol(identifier);
         switch (symbol)
         {
@@ -326,26 +349,20 @@ internal sealed partial class Interpreter(ReaderContext context)
                 return init;
             case ITypeSymbol or INamespaceSymbol:
                 return new TypeRefValue(name, symbol);
-            case IMethodSymbol when DeclaredMethod(symbol) is { } method:
-                return new LambdaValue(null, method, new Frame(method.Parent as TypeDeclarationSyntax, frame.This) { Trace = frame.Trace, Prefix = frame.Prefix, Effects = frame.Effects, Depth = frame.Depth });
-            case null when frame.Type is { } t && FindMethods(t, name).FirstOrDefault() is { } byName:
-                return new LambdaValue(null, byName, new Frame(t, frame.This) { Trace = frame.Trace, Prefix = frame.Prefix, Effects = frame.Effects, Depth = frame.Depth });
-            case null when char.IsUpper(name[0]) || name is "torch" or "nn" or "init" or "optim" or "functional" or "lr_scheduler" or "utils":
-                return new TypeRefValue(name);
+            case IParameterSymbol or ILocalSymbol:
+                return Unknown($"'{name}' has no known value here", identifier);
+            case null:
+                return Unknown($"'{name}' could not be resolved", identifier);
+            default:
+                return Unknown($"'{name}' is not evaluated", identifier);
         }
-        if (symbol is IParameterSymbol or ILocalSymbol)
-            return Unknown($"'{name}' has no known value here", identifier);
-        return Unknown($"'{name}' could not be resolved", identifier);
     }
 
     private Value MemberAccess(MemberAccessExpressionSyntax member, Frame frame)
     {
         var name = member.Name.Identifier.ValueText;
-        var constant = Context.Constant(member);
-        if (constant.HasValue && Context.Symbol(member) is IFieldSymbol { ContainingType.TypeKind: TypeKind.Enum } enumMember)
-            return new EnumValue(enumMember.ContainingType.Name, enumMember.Name);
-        if (constant.HasValue)
-            return FromConstant(constant.Value);
+        if (name.Length == 0)
+            return Unknown("incomplete member access", member);
         var target = Eval(member.Expression, frame);
         switch (target)
         {
@@ -370,9 +387,23 @@ internal sealed partial class Interpreter(ReaderContext context)
             case TupleValue tuple when name is "Value" && tuple.Items.Length == 2:
                 return tuple.Items[1];
             case TypeRefValue typeRef:
-                if (Context.Types.TryGetValue(typeRef.Name, out var type) && StaticMember(type, name) is { } staticValue)
-                    return staticValue;
+                if (Context.Types.TryGetValue(typeRef.Name, out var type))
+                    return StaticMember(type, name) ?? (Value)Unknown($"'{typeRef.Name}.{name}' is not a static value the reader follows", member);
+                if (typeRef.Name.Length == 0)
+                    return Unknown("incomplete name", member);
+                if (char.IsUpper(name[0]) && typeRef.Symbol is null)
+                {
+                    // Enum members (Reduction.Sum, init.NonlinearityType.ReLU) and nested TorchSharp types (nn.Module) by name.
+                    return char.IsUpper(typeRef.Name[0]) && typeRef.Name is not ("TorchSharp" or "Modules" or "System") ? new EnumValue(typeRef.Name, name) : new TypeRefValue(name);
+                }
+                if (typeRef.Symbol is null && !char.IsUpper(name[0]) && s_torchNames.Contains(typeRef.Name))
+                    return new TypeRefValue(name);
+                var constant = Context.Constant(member);
                 var symbol = Context.Symbol(member);
+                if (constant.HasValue && symbol is IFieldSymbol { ContainingType.TypeKind: TypeKind.Enum } enumMember)
+                    return new EnumValue(enumMember.ContainingType.Name, enumMember.Name);
+                if (constant.HasValue)
+                    return FromConstant(constant.Value);
                 if (symbol is IFieldSymbol or IPropertySymbol && symbol.IsStatic && SymbolInitializer(symbol) is { } init)
                     return init;
                 if (symbol is IFieldSymbol { ContainingType.TypeKind: TypeKind.Enum } enumField)

@@ -10,7 +10,9 @@ namespace LearningMechanics.Frontends.TorchSharp.Recognizers;
 /// </summary>
 internal static class LayerCatalog
 {
-    public sealed record Entry(string Name, string[] Parameters, Func<LayerArgs, Op> Build);
+    /// <param name="UnambiguousPositional">How many leading positional arguments mean the same parameter in every overload;
+    /// beyond that the reader binds the call with the semantic model (Conv's Padding overload reorders stride and padding).</param>
+    public sealed record Entry(string Name, string[] Parameters, Func<LayerArgs, Op> Build, int UnambiguousPositional = int.MaxValue);
 
     private static readonly Dictionary<string, Entry> s_entries = Build().ToDictionary(e => e.Name, StringComparer.Ordinal);
 
@@ -50,9 +52,9 @@ internal static class LayerCatalog
             yield return new($"BatchNorm{d}d", ["num_features", "eps", "momentum", "affine", "track_running_stats"],
                 a => new BatchNorm(dims, a.Long("num_features"), a.Bool("affine", true), a.Double("eps", 1e-5)));
             yield return new($"Conv{d}d", ["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "padding_mode", "groups", "bias"],
-                a => Convolution(a, dims, transposed: false));
+                a => Convolution(a, dims, transposed: false), UnambiguousPositional: 3);
             yield return new($"ConvTranspose{d}d", ["in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "dilation", "padding_mode", "groups", "bias"],
-                a => Convolution(a, dims, transposed: true));
+                a => Convolution(a, dims, transposed: true), UnambiguousPositional: 3);
             yield return new($"MaxPool{d}d", ["kernel_size", "stride", "padding", "dilation", "ceil_mode"], a => Pooling(a, PoolKind.Max, dims));
             yield return new($"AvgPool{d}d", ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"], a => Pooling(a, PoolKind.Avg, dims));
             yield return new($"AdaptiveAvgPool{d}d", ["output_size"], a => Adaptive(a, PoolKind.AdaptiveAvg, dims));
@@ -96,10 +98,10 @@ internal static class LayerCatalog
     private static Op Convolution(LayerArgs a, int dims, bool transposed)
     {
         var kernel = a.Longs("kernel_size", dims, null);
-        var stride = a.Longs("stride", dims, 1);
+        var stride = a.Raw("stride") is EnumValue ? Conv.Repeat(1, dims) : a.Longs("stride", dims, 1);
         var dilation = a.Longs("dilation", dims, 1);
         ImmutableArray<long> padding;
-        var paddingMode = a.EnumMember("padding");
+        var paddingMode = a.EnumMember("padding") ?? (a.Raw("stride") is EnumValue { TypeName: "Padding" } misplaced ? misplaced.Member : null);
         if (paddingMode == "Valid")
             padding = Conv.Repeat(0, dims);
         else if (paddingMode == "Same")
