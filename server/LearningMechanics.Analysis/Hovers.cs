@@ -10,8 +10,12 @@ public static class Hovers
     {
         foreach (var model in analysis.Models)
         {
-            if (model.Summary.LearningRate is { Span: { } lrSpan } lr && lrSpan.Contains(line, character))
+            if (model.Summary.LearningRate is not { } lr)
+                continue;
+            if (lr.Span is { } lrSpan && lrSpan.Contains(line, character))
                 return new HoverInfo(Optimizer(model, lr), lrSpan);
+            if (lr.OptimizerSpan is { } callSpan && callSpan.Contains(line, character))
+                return new HoverInfo(Optimizer(model, lr), callSpan);
         }
         var layer = analysis.Models
             .SelectMany(m => m.Layers.Where(l => l.Span is { } s && s.Contains(line, character)).Select(l => (Model: m, Layer: l)))

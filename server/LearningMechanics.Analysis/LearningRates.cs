@@ -17,7 +17,8 @@ public static class LearningRates
         var convention = $"{Convention(optimizer, loss)}; {report.Convention}";
         return new LrSummary(optimizer.LearningRate, optimizer.LearningRate.Span ?? optimizer.Span, optimizer.Name,
             report.EtaCrit?.Value, report.CatapultUpper, convention, report.Assumptions,
-            report.EtaCrit is null ? report.Reason ?? "no limit for this optimizer and loss" : null);
+            report.EtaCrit is null ? report.Reason ?? "no limit for this optimizer and loss" : null,
+            optimizer.Span);
     }
 
     public static string Convention(OptimizerSpec optimizer, LossSpec? loss)

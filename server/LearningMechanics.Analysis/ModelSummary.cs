@@ -28,4 +28,5 @@ public sealed record LrSummary(
     double? DivergenceLimit,
     string Convention,
     ImmutableArray<string> Assumptions,
-    string? NotPredictedReason);
+    string? NotPredictedReason,
+    SourceSpan? OptimizerSpan = null);

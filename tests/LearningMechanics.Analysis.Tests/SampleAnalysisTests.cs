@@ -83,6 +83,10 @@ public sealed class SampleAnalysisTests
         Assert.NotNull(hover);
         Assert.Contains("0.05", hover.Markdown);
         Assert.Contains("MSE", hover.Markdown);
+        var (line, character) = Find(analysis, "torch.optim.SGD");
+        var callHover = Hovers.At(analysis, line, character + "torch.optim.".Length + 1);
+        Assert.NotNull(callHover);
+        Assert.Contains("monotone below", callHover.Markdown);
     }
 
     [Fact]
