@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Google.Protobuf;
+using LearningMechanics.Model.Graph;
+using LearningMechanics.Model.Init;
+using LearningMechanics.Model.Values;
+
+namespace LearningMechanics.Frontends.Onnx;
+
+/// <summary>
+/// Reads an .onnx file into a model graph whose weight layers carry the statistics of their stored weights
+/// (<see cref="MeasuredInit"/>), plus a report of every node, initializer and weight spectrum. Never throws on a bad file:
+/// an unreadable file gives an <c>onnx-unreadable</c> finding. Reads nothing outside the model's folder.
+/// </summary>
+public static class OnnxReader
+{
+    public static OnnxReadResult Read(string path, OnnxReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= OnnxReadOptions.Default;
+        var span = new SourceSpan(path, 0, 0, 0, 0);
+        OnnxReadResult Unreadable(string message) =>
+            new([], [new Finding("onnx-unreadable", Severity.Error, $"Cannot read {Path.GetFileName(path)} as ONNX: {message}", span)], null);
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+                return Unreadable("the file does not exist");
+            if (info.Length > options.MaxFileBytes)
+                return Unreadable($"the file is {info.Length:N0} bytes, above the {options.MaxFileBytes:N0}-byte limit");
+            if (info.Length == 0)
+                return Unreadable("the file is empty");
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.RandomAccess);
+            var scanned = ModelScan.Read(new WireReader(stream, info.Length), cancellationToken);
+            if (scanned.Graph is not { } graph)
+                return Unreadable("it holds no graph (ModelProto.graph is missing); is it an ONNX model?");
+            if (graph.Nodes.Length > options.MaxNodes)
+                return Unreadable($"the graph has {graph.Nodes.Length:N0} nodes, above the {options.MaxNodes:N0}-node limit");
+            return new Reading(path, info, scanned, graph, options, span).Run(stream, cancellationToken);
+        }
+        catch (OnnxFormatException e)
+        {
+            return Unreadable(e.Message);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            return Unreadable($"invalid protobuf ({e.Message})");
+        }
+        catch (IOException e)
+        {
+            return Unreadable(e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Unreadable(e.Message);
+        }
+    }
+
+    /// <summary>One read of one file: map the graph, stream the initializers, fit the spectra, assemble graph and report.</summary>
+    private sealed class Reading(string path, FileInfo info, ScannedModel scanned, ScannedGraph graph, OnnxReadOptions options, SourceSpan span)
+    {
+        private readonly string _folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        private readonly List<Finding> _findings = [];
+
+        public OnnxReadResult Run(FileStream modelStream, CancellationToken cancellationToken)
+        {
+            var opset = scanned.Opsets.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
+            var mapper = new OnnxGraphMapper(graph, opset, path, t => ReadSmall(modelStream, t, cancellationToken), options);
+            var name = graph.Name.Length > 0 ? graph.Name : Path.GetFileNameWithoutExtension(path);
+            var mapped = mapper.Map(name, cancellationToken);
+            _findings.AddRange(mapped.Findings);
+
+            var weights = mapped.Bindings.GroupBy(b => b.Weight.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var statistics = new ConcurrentDictionary<string, (MomentSink Moments, double[]? Eigenvalues, MatrixSampleSink? Sample)>(StringComparer.Ordinal);
+            var errors = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+            var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
+            Parallel.ForEach(graph.Initializers.OrderBy(t => t.Encoding == TensorEncoding.External).ThenBy(t => t.Offset), parallel, tensor =>
+            {
+                var moments = new MomentSink();
+                MatrixSampleSink? sample = null;
+                if (weights.ContainsKey(tensor.Name) && tensor.Dims.Length >= 2 && tensor.ElementCount is > 0 and var count && count <= options.MaxTensorElements)
+                    sample = new MatrixSampleSink(tensor.Dims[0], count / tensor.Dims[0], options.Spectra ? options.SpectrumMaxRows : 0, options.Spectra ? options.SpectrumMaxColumns : 0);
+                var error = StreamTensor(tensor, sample is null ? [moments] : [moments, sample], cancellationToken);
+                if (error is not null)
+                {
+                    errors[tensor.Name] = error;
+                    return;
+                }
+                var eigenvalues = sample is not null && options.Spectra ? WeightSpectrum.Eigenvalues(sample) : null;
+                statistics[tensor.Name] = (moments, eigenvalues, sample);
+            });
+            foreach (var (tensorName, error) in errors.OrderBy(e => e.Key, StringComparer.Ordinal))
+                _findings.Add(new Finding("onnx-bad-tensor", Severity.Warning, $"Initializer '{tensorName}' {error}; its statistics are not used", span));
+
+            var nodes = mapped.Graph.Nodes.ToBuilder();
+            var layers = ImmutableArray.CreateBuilder<OnnxWeightLayer>();
+            foreach (var binding in mapped.Bindings)
+            {
+                var node = nodes[binding.NodeId];
+                if (!statistics.TryGetValue(binding.Weight.Name, out var weight) || node.Op.Fans is not { } fans)
+                    continue;
+                var bias = binding.Bias is { } b && statistics.TryGetValue(b.Name, out var biasStats) ? biasStats.Moments : null;
+                var (scale, biasScale) = (binding.Scale, binding.BiasScale);
+                var mean = weight.Moments.Mean * scale;
+                var variance = weight.Moments.Variance * scale * scale;
+                nodes[binding.NodeId] = node with
+                {
+                    WeightInit = new MeasuredInit(mean, variance, weight.Moments.Count),
+                    BiasInit = bias is null ? node.BiasInit : new MeasuredInit(bias.Mean * biasScale, bias.Variance * biasScale * biasScale, bias.Count),
+                };
+                layers.Add(Layer(binding, node, fans, mean, variance, weight.Moments, weight.Eigenvalues, weight.Sample));
+            }
+            var model = mapped.Graph with { Nodes = nodes.MoveToImmutable() };
+
+            foreach (var (opType, count) in mapped.UnknownOps.OrderBy(u => u.Key, StringComparer.Ordinal))
+            {
+                _findings.Add(new Finding("unknown-op", Severity.Information,
+                    $"{count} node{(count == 1 ? "" : "s")} of op type {opType} {(count == 1 ? "is" : "are")} not mapped to a layer (shown as Unknown; no prediction passes through {(count == 1 ? "it" : "them")})",
+                    span, model.Name));
+            }
+            foreach (var subgraph in mapped.Subgraphs)
+            {
+                _findings.Add(new Finding("onnx-subgraph", Severity.Information,
+                    $"'{subgraph.NodeName}' ({subgraph.OpType}) holds a subgraph '{subgraph.Attribute}' of {subgraph.NodeCount} nodes; subgraphs are listed, not analysed", span, model.Name));
+            }
+            if (graph.SparseInitializers.Length > 0)
+            {
+                _findings.Add(new Finding("onnx-sparse-initializer", Severity.Information,
+                    $"{graph.SparseInitializers.Length} sparse initializers are counted but not analysed", span, model.Name));
+            }
+
+            var initializers = graph.Initializers.Select(t => InitializerInfo(t, statistics.TryGetValue(t.Name, out var s) ? s.Moments : null, errors.GetValueOrDefault(t.Name))).ToImmutableArray();
+            var sparseCount = graph.SparseInitializers.Sum(s => s.Dims.Aggregate(1L, (a, d) => a * Math.Max(d, 0)));
+            var report = new OnnxModelReport(
+                path, info.Length, scanned.IrVersion, (scanned.ProducerName + " " + scanned.ProducerVersion).Trim(),
+                [.. scanned.Opsets.Select(o => new OnnxOpset(o.Domain, o.Version))], graph.Name,
+                initializers.Sum(i => Math.Max(i.Elements, 0)) + sparseCount,
+                initializers, mapped.Nodes, layers.ToImmutable(), mapped.Subgraphs, mapped.UnknownOps, mapped.TensorOfNode);
+            return new OnnxReadResult([model], [.. _findings], report);
+        }
+
+        private OnnxWeightLayer Layer(WeightBinding binding, Node node, Model.Ops.WeightFans fans, double mean, double variance, MomentSink moments, double[]? eigenvalues, MatrixSampleSink? sample)
+        {
+            var scale = Math.Abs(binding.Scale);
+            double? spectralNorm = null, stableRank = null;
+            PowerLawFit fit;
+            string spectrum;
+            if (eigenvalues is { Length: > 0 } && sample is not null)
+            {
+                var top = eigenvalues.Max();
+                spectralNorm = Math.Sqrt(top) * scale;
+                // Frobenius norm: exact from the stream when every row was kept (column sampling keeps the Gram's trace unbiased).
+                stableRank = top > 0 ? (sample.RowStride == 1 ? moments.SumSquares : eigenvalues.Sum()) / top : null;
+                fit = PowerLawFit.Fit(eigenvalues);
+                spectrum = sample.IsSampled
+                    ? $"estimated from every {(sample.RowStride > 1 ? $"{sample.RowStride}th row and " : "")}{(sample.ColumnStride > 1 ? $"{sample.ColumnStride}th column" : "column")} ({sample.SampleRows}×{sample.SampleCols} of {sample.Rows}×{sample.Cols})"
+                    : $"exact ({sample.Rows}×{sample.Cols})";
+            }
+            else
+            {
+                fit = PowerLawFit.Skipped(options.Spectra ? "the weight is not a matrix or could not be read" : "spectra turned off");
+                spectrum = "not computed";
+            }
+            return new OnnxWeightLayer(binding.NodeId, node.Name, node.Op.Kind, binding.Weight.Name, binding.Weight.Dims, fans.FanIn, fans.FanOut,
+                mean, variance, variance * fans.FanIn, spectralNorm, stableRank, fit, spectrum);
+        }
+
+        private static OnnxInitializerInfo InitializerInfo(TensorData tensor, MomentSink? moments, string? error)
+        {
+            var storage = tensor.Encoding switch
+            {
+                TensorEncoding.External => $"external: {tensor.ExternalData.GetValueOrDefault("location", "?")}",
+                TensorEncoding.Raw => "raw_data",
+                TensorEncoding.None => "empty",
+                _ => "typed field",
+            };
+            var hasStats = moments is { Count: > 0 };
+            return new OnnxInitializerInfo(tensor.Name, OnnxDataTypes.Name(tensor.DataType), tensor.Dims, tensor.ElementCount, storage,
+                hasStats ? moments!.Mean : null, hasStats ? moments!.Variance : null, hasStats ? moments!.Min : null, hasStats ? moments!.Max : null,
+                moments?.NonFinite ?? 0, error);
+        }
+
+        private double[]? ReadSmall(FileStream modelStream, TensorData tensor, CancellationToken cancellationToken)
+        {
+            var sink = new ValuesSink(tensor.ElementCount);
+            lock (modelStream)
+                return StreamTensor(tensor, [sink], cancellationToken, modelStream) is null ? sink.Values : null;
+        }
+
+        /// <summary>Streams one tensor to the sinks from the model file or its external file; returns an error message or null.</summary>
+        private string? StreamTensor(TensorData tensor, IReadOnlyList<IValueSink> sinks, CancellationToken cancellationToken, FileStream? shared = null)
+        {
+            var count = tensor.ElementCount;
+            if (count < 0)
+                return $"declares dimensions [{string.Join(", ", tensor.Dims)}] whose product is negative or overflows";
+            if (count > options.MaxTensorElements)
+                return $"declares {count:N0} elements, above the {options.MaxTensorElements:N0}-element limit";
+            try
+            {
+                if (tensor.Encoding == TensorEncoding.External)
+                {
+                    var (region, error) = ExternalData.Resolve(tensor, _folder);
+                    if (region is null)
+                        return error;
+                    using var external = new FileStream(region.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+                    return TensorStreamer.Stream(tensor with { Encoding = TensorEncoding.Raw }, external, region.Offset, region.Length, sinks, cancellationToken);
+                }
+                if (shared is not null)
+                    return TensorStreamer.Stream(tensor, shared, tensor.Offset, tensor.Length, sinks, cancellationToken);
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+                return TensorStreamer.Stream(tensor, stream, tensor.Offset, tensor.Length, sinks, cancellationToken);
+            }
+            catch (OnnxFormatException e)
+            {
+                return e.Message;
+            }
+            catch (IOException e)
+            {
+                return $"could not be read ({e.Message})";
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                return $"could not be read ({e.Message})";
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace LearningMechanics.Frontends.Onnx;
+
+/// <summary>Outcome of a power-law fit; a failed fit is reported as failed, never as a number (WeightWatcher issue #231).</summary>
+public enum PowerLawFitStatus
+{
+    Success,
+    Failed,
+    Skipped,
+}

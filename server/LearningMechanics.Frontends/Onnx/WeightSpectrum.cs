@@ -1,0 +1,62 @@
+using MathNet.Numerics.LinearAlgebra;
+using SimdFloats = System.Numerics.Vector<float>;
+
+namespace LearningMechanics.Frontends.Onnx;
+
+/// <summary>
+/// Eigenvalues of W W^T (equivalently the nonzero ones of W^T W: squared singular values of W) from a
+/// <see cref="MatrixSampleSink"/>: the Gram matrix of the shorter side, then a symmetric eigendecomposition (MathNet).
+/// When columns are sampled every s-th, the Gram is scaled by s, an unbiased column-sampling estimate of W W^T
+/// (Drineas, Kannan and Mahoney 2006, SIAM J. Comput. 36(1), "Fast Monte Carlo algorithms for matrices I").
+/// </summary>
+internal static class WeightSpectrum
+{
+    public static double[] Eigenvalues(MatrixSampleSink sample)
+    {
+        var (rows, cols) = (sample.SampleRows, sample.SampleCols);
+        var data = sample.Sample;
+        // Gram of the shorter side: G = S S^T (rows) or S^T S (columns); both have the same nonzero eigenvalues.
+        float[] lines;
+        int k, length;
+        if (rows <= cols)
+        {
+            (lines, k, length) = (data, rows, cols);
+        }
+        else
+        {
+            lines = new float[data.Length];
+            for (var r = 0; r < rows; r++)
+                for (var c = 0; c < cols; c++)
+                    lines[c * rows + r] = data[r * cols + c];
+            (k, length) = (cols, rows);
+        }
+        var scale = (double)sample.ColumnStride;
+        var gram = new double[k * k];
+        for (var i = 0; i < k; i++)
+        {
+            var a = lines.AsSpan(i * length, length);
+            for (var j = 0; j <= i; j++)
+            {
+                var value = Dot(a, lines.AsSpan(j * length, length)) * scale;
+                gram[i * k + j] = value;
+                gram[j * k + i] = value;
+            }
+        }
+        var matrix = Matrix<double>.Build.Dense(k, k, gram);
+        var evd = matrix.Evd(Symmetricity.Symmetric);
+        return evd.EigenValues.Select(v => Math.Max(v.Real, 0)).ToArray();
+    }
+
+    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var width = SimdFloats.Count;
+        var acc = SimdFloats.Zero;
+        var i = 0;
+        for (; i <= a.Length - width; i += width)
+            acc += new SimdFloats(a[i..]) * new SimdFloats(b[i..]);
+        double result = System.Numerics.Vector.Sum(acc);
+        for (; i < a.Length; i++)
+            result += a[i] * b[i];
+        return result;
+    }
+}
