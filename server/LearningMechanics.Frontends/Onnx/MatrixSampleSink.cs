@@ -50,7 +50,11 @@ internal sealed class MatrixSampleSink : IValueSink
             firstCol = (firstCol + ColumnStride - 1) / ColumnStride * ColumnStride;
             var lastCol = Math.Min(Cols, end - rowStart);
             for (var col = firstCol; col < lastCol; col += ColumnStride)
-                Sample[sampleRow * SampleCols + (int)(col / ColumnStride)] = (float)values[(int)(rowStart + col - startIndex)];
+                {
+                // Non-finite values are counted by the moments and left out (as 0) of the spectrum.
+                var value = values[(int)(rowStart + col - startIndex)];
+                Sample[sampleRow * SampleCols + (int)(col / ColumnStride)] = double.IsFinite(value) ? (float)value : 0;
+            }
         }
     }
 }

@@ -102,6 +102,12 @@ public static class OnnxReader
                 var (scale, biasScale) = (binding.Scale, binding.BiasScale);
                 var mean = weight.Moments.Mean * scale;
                 var variance = weight.Moments.Variance * scale * scale;
+                if (!double.IsFinite(mean) || !double.IsFinite(variance) || weight.Moments.Count == 0)
+                {
+                    _findings.Add(new Finding("onnx-bad-tensor", Severity.Warning,
+                        $"Initializer '{binding.Weight.Name}' has no finite statistics (values overflow or are all NaN/inf); '{node.Name}' keeps the default init", span));
+                    continue;
+                }
                 nodes[binding.NodeId] = node with
                 {
                     WeightInit = new MeasuredInit(mean, variance, weight.Moments.Count),
@@ -157,7 +163,9 @@ public static class OnnxReader
             }
             else
             {
-                fit = PowerLawFit.Skipped(options.Spectra ? "the weight is not a matrix or could not be read" : "spectra turned off");
+                fit = options.Spectra && sample is not null
+                    ? new PowerLawFit(PowerLawFitStatus.Failed, null, null, 0, null, "the eigenvalue decomposition failed (non-finite or overflowing weights)")
+                    : PowerLawFit.Skipped(options.Spectra ? "the weight is not a matrix or could not be read" : "spectra turned off");
                 spectrum = "not computed";
             }
             return new OnnxWeightLayer(binding.NodeId, node.Name, node.Op.Kind, binding.Weight.Name, binding.Weight.Dims, fans.FanIn, fans.FanOut,

@@ -42,9 +42,18 @@ internal static class WeightSpectrum
                 gram[j * k + i] = value;
             }
         }
-        var matrix = Matrix<double>.Build.Dense(k, k, gram);
-        var evd = matrix.Evd(Symmetricity.Symmetric);
-        return evd.EigenValues.Select(v => Math.Max(v.Real, 0)).ToArray();
+        // Overflowing products (huge stored values) make the Gram non-finite; MathNet's QL iteration fails on those.
+        if (!gram.All(double.IsFinite))
+            return [];
+        try
+        {
+            var evd = Matrix<double>.Build.Dense(k, k, gram).Evd(Symmetricity.Symmetric);
+            return evd.EigenValues.Select(v => Math.Max(v.Real, 0)).ToArray();
+        }
+        catch (Exception e) when (e is ArithmeticException or IndexOutOfRangeException or MathNet.Numerics.NonConvergenceException)
+        {
+            return [];
+        }
     }
 
     private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
