@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using LearningMechanics.Analysis.Onnx;
 using LearningMechanics.Frontends.TorchSharp;
 using LearningMechanics.Model.Values;
 
@@ -15,9 +16,13 @@ public sealed class Analyzer
 {
     private const int CacheCapacity = 256;
     private readonly ConcurrentDictionary<string, DocumentAnalysis> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OnnxDocumentAnalysis> _onnxCache = new(StringComparer.Ordinal);
 
+    /// <summary>Analyses a document; an .onnx document is read from disk (its editor text is irrelevant), see <see cref="AnalyzeOnnx"/>.</summary>
     public DocumentAnalysis Analyze(string path, string text, CancellationToken cancellationToken = default)
     {
+        if (IsOnnx(path))
+            return AnalyzeOnnx(path, cancellationToken).Document;
         var hash = ContentHash(text);
         var key = path + "\n" + hash;
         if (_cache.TryGetValue(key, out var cached))
@@ -32,7 +37,24 @@ public sealed class Analyzer
     }
 
     public DocumentAnalysis AnalyzeFile(string path, CancellationToken cancellationToken = default) =>
-        Analyze(path, File.ReadAllText(path), cancellationToken);
+        IsOnnx(path) ? AnalyzeOnnx(path, cancellationToken).Document : Analyze(path, File.ReadAllText(path), cancellationToken);
+
+    /// <summary>An .onnx file from disk, cached by full path, length and last write time; the report comes with the document view.</summary>
+    public OnnxDocumentAnalysis AnalyzeOnnx(string path, CancellationToken cancellationToken = default)
+    {
+        var info = new FileInfo(path);
+        var stamp = info.Exists ? $"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}" : "missing";
+        var key = info.FullName + "\n" + stamp;
+        if (_onnxCache.TryGetValue(key, out var cached))
+            return cached;
+        var result = OnnxDocumentAnalyzer.Analyze(path, stamp, cancellationToken: cancellationToken);
+        if (_onnxCache.Count >= CacheCapacity)
+            _onnxCache.Clear();
+        _onnxCache[key] = result;
+        return result;
+    }
+
+    public static bool IsOnnx(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
     public static string ContentHash(string text) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8);

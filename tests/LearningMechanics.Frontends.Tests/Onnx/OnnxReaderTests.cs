@@ -133,7 +133,8 @@ public sealed class OnnxReaderTests
         // Gaussian W, Var = 2/512: singular values of a 256×512 matrix reach sqrt(2/512)(sqrt 256 + sqrt 512) ≈ 2.41 (Marchenko–Pastur edge).
         Assert.InRange(layer.SpectralNorm!.Value, 2.3, 2.5);
         Assert.Equal(PowerLawFitStatus.Success, layer.Fit.Status);
-        Assert.True(layer.Fit.Alpha > 4, $"alpha {layer.Fit.Alpha}");
+        // Clauset MLE on a Marchenko–Pastur bulk: measured alpha 5.66 (tail of 48 of 256, seed 1); well above the heavy-tailed range.
+        Assert.InRange(layer.Fit.Alpha!.Value, 4, 8);
         Assert.InRange(layer.StableRank!.Value, 50, 120);
     }
 

@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using LearningMechanics.Frontends.Onnx;
+using LearningMechanics.Model.Values;
+
+namespace LearningMechanics.Analysis.Onnx;
+
+/// <summary>
+/// An .onnx file from disk to its analysis: the reader (graph with measured weight statistics, report), the theory through
+/// <see cref="ModelAnalyzer"/>, and the spectra findings. Every finding sits at the start of the file (a zero span at
+/// line 0), because a binary file has no text positions.
+/// </summary>
+public static class OnnxDocumentAnalyzer
+{
+    public static OnnxDocumentAnalysis Analyze(string path, string contentHash, OnnxReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var span = new SourceSpan(path, 0, 0, 0, 0);
+        var read = OnnxReader.Read(path, options, cancellationToken);
+        var models = read.Models.Select(ModelAnalyzer.Analyze).ToImmutableArray();
+        var spectra = read.Report is { } report && models.Length > 0 ? OnnxFindings.Spectra(report, span, models[0].Graph.Name) : [];
+        var findings = read.Findings.Concat(models.SelectMany(m => m.Findings)).Concat(spectra)
+            .Select(f => f.Span is null ? f with { Span = span } : f)
+            .ToImmutableArray();
+        return new OnnxDocumentAnalysis(new DocumentAnalysis(path, contentHash, models, findings), read.Report);
+    }
+
+    /// <summary>Runs the ONNX Runtime probe on an analysed file and pairs each measured q with the predicted one.</summary>
+    public static OnnxProbeResult Measure(OnnxDocumentAnalysis analysis, OnnxProbeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (analysis.Report is not { } report || analysis.Document.Models.IsEmpty)
+        {
+            return new OnnxProbeResult([], (options ?? OnnxProbeOptions.Default).BatchSize, TimeSpan.Zero,
+                [new Finding("onnx-probe-failed", Severity.Information, "The file was not read, so it is not measured", new SourceSpan(analysis.Document.Path, 0, 0, 0, 0))]);
+        }
+        var predicted = analysis.Document.Models[0].Layers.ToDictionary(l => l.NodeId, l => l.Q);
+        return OnnxActivationProbe.Measure(analysis.Document.Path, report, predicted, options, cancellationToken);
+    }
+}
