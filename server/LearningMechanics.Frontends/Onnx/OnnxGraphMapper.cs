@@ -88,8 +88,9 @@ internal sealed partial class OnnxGraphMapper
         return new Result(graph, [.. _bindings], [.. _nodeInfos], [.. _subgraphs], _unknownOps.ToImmutableDictionary(), _tensorOfNode.ToImmutableDictionary(), [.. _findings]);
     }
 
+    /// <summary>Values the mapping may need: integer tensors (shapes, axes) up to the limit, and float scalars of fused patterns.</summary>
     private double[]? SmallValues(TensorData tensor) =>
-        tensor.ElementCount is >= 0 and var n && n <= _options.MaxConstantElements ? _readSmall(tensor) : null;
+        tensor.ElementCount is >= 0 and var n && (n <= 16 || !tensor.IsFloatingPoint && n <= _options.MaxConstantElements) ? _readSmall(tensor) : null;
 
     private static bool IsStandard(NodeProto node) => node.Domain is "" or "ai.onnx";
 

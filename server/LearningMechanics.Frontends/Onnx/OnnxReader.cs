@@ -77,15 +77,16 @@ public static class OnnxReader
             {
                 var moments = new MomentSink();
                 MatrixSampleSink? sample = null;
-                if (weights.ContainsKey(tensor.Name) && tensor.Dims.Length >= 2 && tensor.ElementCount is > 0 and var count && count <= options.MaxTensorElements)
-                    sample = new MatrixSampleSink(tensor.Dims[0], count / tensor.Dims[0], options.Spectra ? options.SpectrumMaxRows : 0, options.Spectra ? options.SpectrumMaxColumns : 0);
+                if (options is { Spectra: true, SpectrumMaxRows: > 0, SpectrumMaxColumns: > 0 } && weights.ContainsKey(tensor.Name) && tensor.Dims.Length >= 2
+                    && tensor.ElementCount is > 0 and var count && count <= options.MaxTensorElements)
+                    sample = new MatrixSampleSink(tensor.Dims[0], count / tensor.Dims[0], options.SpectrumMaxRows, options.SpectrumMaxColumns);
                 var error = StreamTensor(tensor, sample is null ? [moments] : [moments, sample], cancellationToken);
                 if (error is not null)
                 {
                     errors[tensor.Name] = error;
                     return;
                 }
-                var eigenvalues = sample is not null && options.Spectra ? WeightSpectrum.Eigenvalues(sample) : null;
+                var eigenvalues = sample is not null ? WeightSpectrum.Eigenvalues(sample) : null;
                 statistics[tensor.Name] = (moments, eigenvalues, sample);
             });
             foreach (var (tensorName, error) in errors.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -163,7 +164,7 @@ public static class OnnxReader
             }
             else
             {
-                fit = options.Spectra && sample is not null
+                fit = sample is not null
                     ? new PowerLawFit(PowerLawFitStatus.Failed, null, null, 0, null, "the eigenvalue decomposition failed (non-finite or overflowing weights)")
                     : PowerLawFit.Skipped(options.Spectra ? "the weight is not a matrix or could not be read" : "spectra turned off");
                 spectrum = "not computed";

@@ -47,13 +47,14 @@ internal static class TensorStreamer
         if (length / elementSize != count || length % elementSize != 0)
             return $"declares {count:N0} {OnnxDataTypes.Name(dataType)} elements ({count * (double)elementSize:N0} bytes) but stores {length:N0} bytes";
         source.Seek(offset, SeekOrigin.Begin);
-        var bytes = new byte[ChunkElements * elementSize];
-        var values = new double[ChunkElements];
+        var chunk = (int)Math.Min(ChunkElements, Math.Max(count, 1));
+        var bytes = new byte[chunk * elementSize];
+        var values = new double[chunk];
         long index = 0;
         while (index < count)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var n = (int)Math.Min(ChunkElements, count - index);
+            var n = (int)Math.Min(chunk, count - index);
             source.ReadExactly(bytes, 0, n * elementSize);
             Decode(rawType, bytes.AsSpan(0, n * elementSize), values.AsSpan(0, n));
             foreach (var sink in sinks)

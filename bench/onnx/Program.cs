@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using LearningMechanics.Analysis.Onnx;
+using LearningMechanics.Bench.Onnx;
+using LearningMechanics.Frontends.Onnx;
+using LearningMechanics.Frontends.Tests.Onnx;
+using Microsoft.ML.OnnxRuntime;
+
+// Usage: dotnet run -c Release --project bench/onnx [-- speed | mutations N]
+// speed: one process; analysis (reader + theory + spectra) of a ResNet-18-sized file against ONNX Runtime's
+//        InferenceSession creation on the same file; peak working set during analysis against the file size.
+// mutations N: N randomly corrupted copies of the test models (bit flips, byte runs, truncation, splices); no exception, no hang.
+var mode = args.FirstOrDefault() ?? "speed";
+var folder = Path.Combine(Path.GetTempPath(), "lm-onnx-bench-" + Environment.ProcessId);
+Directory.CreateDirectory(folder);
+try
+{
+    return mode switch
+    {
+        "mutations" => Mutations(folder, args.Length > 1 ? int.Parse(args[1]) : 2000),
+        "parts" => Parts(folder),
+        _ => Speed(folder),
+    };
+}
+finally
+{
+    Directory.Delete(folder, recursive: true);
+}
+
+static int Speed(string folder)
+{
+    var path = ResNet18.Build().Save(Path.Combine(folder, "resnet18.onnx"));
+    var fileBytes = new FileInfo(path).Length;
+    // Warm-up on a small model so that JIT of both sides is not what is measured.
+    var small = TestModels.SmallCnn().Save(Path.Combine(folder, "warm.onnx"));
+    OnnxDocumentAnalyzer.Analyze(small, "warm");
+    using (new InferenceSession(small)) { }
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    using var process = Process.GetCurrentProcess();
+    process.Refresh();
+    var baseWorkingSet = process.WorkingSet64;
+
+    var analysisTimes = new List<double>();
+    var fullTimes = new List<double>();
+    var peakWorkingSet = 0L;
+    var peakManaged = 0L;
+    OnnxDocumentAnalysis? analysis = null;
+    for (var run = 0; run < 6; run++)
+    {
+        // Even runs: graph, weight statistics and theory (spectra off); odd runs: everything, spectra included.
+        var full = run % 2 == 1;
+        GC.Collect();
+        var sampler = new PeakSampler();
+        var clock = Stopwatch.StartNew();
+        analysis = OnnxDocumentAnalyzer.Analyze(path, "bench", full ? OnnxReadOptions.Default : new OnnxReadOptions { Spectra = false });
+        (full ? fullTimes : analysisTimes).Add(clock.Elapsed.TotalMilliseconds);
+        var (ws, managed) = sampler.Stop();
+        peakWorkingSet = Math.Max(peakWorkingSet, ws);
+        peakManaged = Math.Max(peakManaged, managed);
+    }
+    var sessionTimes = new List<double>();
+    for (var run = 0; run < 3; run++)
+    {
+        var clock = Stopwatch.StartNew();
+        using (new InferenceSession(path)) { }
+        sessionTimes.Add(clock.Elapsed.TotalMilliseconds);
+    }
+    var report = analysis!.Report!;
+    var analysisMs = analysisTimes.Min();
+    var sessionMs = sessionTimes.Min();
+    Console.WriteLine($"file: {fileBytes / 1e6:F1} MB, {report.ParameterCount:N0} initializer values, {report.Layers.Length} weight layers, {report.Nodes.Length} nodes, cores {Environment.ProcessorCount}");
+    Console.WriteLine($"analysis (read + weight statistics + theory) ms: {string.Join(", ", analysisTimes.Select(t => t.ToString("F0")))}");
+    Console.WriteLine($"analysis with spectra (+ eigenvalues, alpha fits) ms: {string.Join(", ", fullTimes.Select(t => t.ToString("F0")))}");
+    Console.WriteLine($"InferenceSession creation ms:        {string.Join(", ", sessionTimes.Select(t => t.ToString("F0")))}");
+    Console.WriteLine($"ratio analysis / session (best of 3): {analysisMs / sessionMs:F2}   (goal <= 0.5); with spectra: {fullTimes.Min() / sessionMs:F2}");
+    Console.WriteLine($"peak working set during analysis: {peakWorkingSet / 1e6:F0} MB (process before: {baseWorkingSet / 1e6:F0} MB, growth {(peakWorkingSet - baseWorkingSet) / 1e6:F0} MB)");
+    Console.WriteLine($"ratio peak working set / file size: {(double)peakWorkingSet / fileBytes:F2}; growth / file size: {(double)(peakWorkingSet - baseWorkingSet) / fileBytes:F2}   (goal <= 1.5)");
+    Console.WriteLine($"peak managed heap during analysis: {peakManaged / 1e6:F0} MB ({(double)peakManaged / fileBytes:F2} × file)");
+    var sampled = report.Layers.Count(l => l.Spectrum.StartsWith("estimated"));
+    Console.WriteLine($"spectra: {report.Layers.Count(l => l.Fit.Status == PowerLawFitStatus.Success)} fitted, {sampled} from samples; findings: {string.Join(", ", analysis.Document.Findings.Select(f => f.Code).Distinct())}");
+    return 0;
+}
+
+static int Parts(string folder)
+{
+    var path = ResNet18.Build().Save(Path.Combine(folder, "resnet18.onnx"));
+    for (var run = 0; run < 2; run++)
+    {
+        var clock = Stopwatch.StartNew();
+        var plain = OnnxReader.Read(path, new OnnxReadOptions { Spectra = false });
+        var readMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        var withSpectra = OnnxReader.Read(path);
+        var spectraMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        LearningMechanics.Analysis.ModelAnalyzer.Analyze(plain.Models[0]);
+        var theoryMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        LearningMechanics.Theory.TheoryEngine.Analyze(plain.Models[0]);
+        var engineMs = clock.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"read without spectra {readMs:F0} ms, with spectra {spectraMs:F0} ms, ModelAnalyzer {theoryMs:F0} ms (TheoryEngine alone {engineMs:F0} ms)");
+    }
+    var reference = OnnxReader.Read(path).Report!.Layers;
+    foreach (var (rows, cols) in new[] { (512, 1024), (256, 1024), (256, 512), (128, 512), (128, 256) })
+    {
+        var clock = Stopwatch.StartNew();
+        var layers = OnnxReader.Read(path, new OnnxReadOptions { SpectrumMaxRows = rows, SpectrumMaxColumns = cols }).Report!.Layers;
+        var ms = clock.Elapsed.TotalMilliseconds;
+        var alphaError = layers.Zip(reference).Where(p => p.First.Fit.Alpha is not null && p.Second.Fit.Alpha is not null)
+            .Select(p => Math.Abs(p.First.Fit.Alpha!.Value - p.Second.Fit.Alpha!.Value)).DefaultIfEmpty(double.NaN).Max();
+        var normError = layers.Zip(reference).Select(p => Math.Abs(p.First.SpectralNorm!.Value / p.Second.SpectralNorm!.Value - 1)).Max();
+        Console.WriteLine($"spectra cap {rows}x{cols}: {ms:F0} ms; max |alpha - alpha(512x1024)| {alphaError:F2}, max spectral-norm error {normError:P0}");
+    }
+    return 0;
+}
+
+static int Mutations(string folder, int count)
+{
+    var models = new[] { TestModels.Mlp(), TestModels.PatternMlp(), TestModels.SmallCnn(), TestModels.ResidualBlock() }
+        .Select((m, i) => File.ReadAllBytes(m.Save(Path.Combine(folder, $"m{i}.onnx")))).ToArray();
+    var random = new Random(2024);
+    var path = Path.Combine(folder, "mutant.onnx");
+    var (crashes, slow, unreadable) = (0, 0, 0);
+    var slowest = 0.0;
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < count; i++)
+    {
+        var bytes = (byte[])models[random.Next(models.Length)].Clone();
+        switch (random.Next(4))
+        {
+            case 0:
+                for (var k = random.Next(1, 16); k > 0; k--)
+                    bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+                break;
+            case 1:
+                var start = random.Next(bytes.Length);
+                for (var k = start; k < Math.Min(bytes.Length, start + random.Next(1, 64)); k++)
+                    bytes[k] = (byte)random.Next(256);
+                break;
+            case 2:
+                bytes = bytes[..random.Next(bytes.Length)];
+                break;
+            default:
+                var from = random.Next(bytes.Length);
+                var to = random.Next(bytes.Length);
+                var length = random.Next(1, 256);
+                bytes = [.. bytes[..to], .. bytes.Skip(from).Take(length), .. bytes[to..]];
+                break;
+        }
+        File.WriteAllBytes(path, bytes);
+        var one = Stopwatch.StartNew();
+        try
+        {
+            var result = OnnxDocumentAnalyzer.Analyze(path, "m" + i);
+            if (result.Document.Findings.Any(f => f.Code == "onnx-unreadable"))
+                unreadable++;
+        }
+        catch (Exception e)
+        {
+            crashes++;
+            Console.WriteLine($"mutant {i}: {e.GetType().Name}: {e.Message}");
+            File.Copy(path, Path.Combine(Path.GetTempPath(), $"lm-onnx-crash-{i}.onnx"), overwrite: true);
+        }
+        var elapsed = one.Elapsed.TotalSeconds;
+        slowest = Math.Max(slowest, elapsed);
+        if (elapsed > 5)
+            slow++;
+    }
+    Console.WriteLine($"mutants: {count}, exceptions: {crashes}, over 5 s: {slow}, unreadable: {unreadable}, slowest {slowest * 1000:F0} ms, total {clock.Elapsed.TotalSeconds:F1} s");
+    return crashes == 0 && slow == 0 ? 0 : 1;
+}
+
+/// <summary>Samples the working set and the managed heap every 5 ms on a background thread until stopped.</summary>
+internal sealed class PeakSampler
+{
+    private readonly Thread _thread;
+    private volatile bool _stop;
+    private long _peakWorkingSet;
+    private long _peakManaged;
+
+    public PeakSampler()
+    {
+        _thread = new Thread(() =>
+        {
+            using var process = Process.GetCurrentProcess();
+            while (!_stop)
+            {
+                process.Refresh();
+                _peakWorkingSet = Math.Max(_peakWorkingSet, process.WorkingSet64);
+                _peakManaged = Math.Max(_peakManaged, GC.GetTotalMemory(false));
+                Thread.Sleep(5);
+            }
+        }) { IsBackground = true };
+        _thread.Start();
+    }
+
+    public (long WorkingSet, long Managed) Stop()
+    {
+        _stop = true;
+        _thread.Join();
+        return (_peakWorkingSet, _peakManaged);
+    }
+}
