@@ -18,6 +18,14 @@ for project in tests/LearningMechanics.*.Tests; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 
+# Client unit tests (node's test runner), when Node and the npm packages are available (scripts/e2e-vscode.sh installs them).
+if command -v npm >/dev/null 2>&1; then
+  unit_log=artifacts/client-unit.log
+  { npm ci --no-audit --no-fund --loglevel=error && npm run -s test:unit; } 2>&1 | tee "$unit_log"
+  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$unit_log" | tail -n 1); f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$unit_log" | tail -n 1)
+  if [ -z "$p" ]; then echo "client unit tests: no summary"; failed=$((failed + 1)); else passed=$((passed + p)); failed=$((failed + ${f:-0})); fi
+fi
+
 if [ "${SKIP_VSCODE_E2E:-0}" != "1" ]; then
   e2e_log=artifacts/e2e-vscode.log
   bash scripts/e2e-vscode.sh 2>&1 | tee "$e2e_log"

@@ -27,7 +27,10 @@ public sealed class LanguageServer : IDisposable
         var formatter = new SystemTextJsonFormatter();
         formatter.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         formatter.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, input, formatter)) { SynchronizationContext = _queue };
+        var sanitizedInput = Transport.FrameSanitizer.Wrap(input, log);
+        _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, sanitizedInput, formatter)) { SynchronizationContext = _queue };
+        _rpc.AddLocalRpcMethod(typeof(MalformedMessageTarget).GetMethod(nameof(MalformedMessageTarget.Reject))!, new MalformedMessageTarget(),
+            new JsonRpcMethodAttribute(Transport.FrameSanitizer.MalformedMethod) { UseSingleObjectParameterDeserialization = true });
 
         var client = new ClientConnection(_rpc, log);
         var scheduler = new AnalysisScheduler(new Analyzer(), log, options.Debounce);
@@ -85,6 +88,16 @@ public sealed class LanguageServer : IDisposable
         var invoke = adapterType.GetMethod("InvokeAsync", BindingFlags.Public | BindingFlags.Instance)!;
         _rpc.AddLocalRpcMethod(invoke, adapter, new JsonRpcMethodAttribute(handler.Method) { UseSingleObjectParameterDeserialization = true });
     }
+}
+
+/// <summary>Answers the stand-in for an unparsable message (see <see cref="Transport.FrameSanitizer"/>) with ParseError.</summary>
+public sealed class MalformedMessageTarget
+{
+    public object? Reject(JsonElement parameters = default) =>
+        throw new LocalRpcException($"parse error: {(parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("reason", out var reason) ? reason.GetString() : "unparsable message")}")
+        {
+            ErrorCode = Protocol.ErrorCodes.ParseError,
+        };
 }
 
 public sealed record LanguageServerOptions
