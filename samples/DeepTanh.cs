@@ -4,7 +4,7 @@ using static TorchSharp.torch.nn;
 
 namespace Samples;
 
-// Thirty tanh layers at TorchSharp's default init: deep in the ordered phase, far deeper than 6 xi_c.
+// Thirty Linear layers with tanh between them, at TorchSharp's default init: deep in the ordered phase, far deeper than 6 xi_c.
 public static class DeepTanh
 {
     public static Module<Tensor, Tensor> Build()

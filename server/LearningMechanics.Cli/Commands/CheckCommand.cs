@@ -4,7 +4,7 @@ using LearningMechanics.Model.Values;
 
 namespace LearningMechanics.Cli.Commands;
 
-/// <summary><c>lmech check</c>: analyse every TorchSharp file under the given paths and print what the editor would show.</summary>
+/// <summary><c>lmech check</c>: analyse every TorchSharp (.cs) and ONNX file under the given paths and print what the editor would show.</summary>
 public static class CheckCommand
 {
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
@@ -18,7 +18,8 @@ public static class CheckCommand
             if (File.Exists(path))
                 files.Add(Path.GetFullPath(path));
             else if (Directory.Exists(path))
-                files.AddRange(Directory.EnumerateFiles(path, "*.cs", SearchOption.AllDirectories)
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => f.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) || Analyzer.IsOnnx(f))
                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
                     .Select(Path.GetFullPath));
             else
