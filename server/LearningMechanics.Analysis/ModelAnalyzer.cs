@@ -18,7 +18,7 @@ public static class ModelAnalyzer
         var layers = graph.Nodes.Select(node => Row(graph, shapes, theory, node)).ToImmutableArray();
         var summary = new ModelSummary(
             graph.ParameterCount,
-            !graph.HasUnknownOps,
+            graph.ParameterCountIsExact,
             theory.Depth,
             theory.Chi1,
             theory.Phase?.ToString().ToLowerInvariant() ?? "unknown",

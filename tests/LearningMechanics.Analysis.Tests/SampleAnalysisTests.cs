@@ -111,3 +111,42 @@ internal static class Samples
         return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("samples/ not found"), "samples");
     }
 }
+
+public sealed class ParameterCountHonestyTests
+{
+    [Fact]
+    public void RawParameterField_MakesTheCountALowerBoundWithAWarning()
+    {
+        const string source = """
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+            using static TorchSharp.torch.nn;
+
+            public sealed class Scaled : Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = Linear(16, 8);
+                private readonly Parameter scale = new Parameter(torch.ones(8));
+
+                public Scaled() : base(nameof(Scaled)) { RegisterComponents(); }
+
+                public override Tensor forward(Tensor x) => fc.forward(x) * scale;
+            }
+            """;
+        var analysis = new Analyzer().Analyze("/virtual/Scaled.cs", source);
+        var model = Assert.Single(analysis.Models);
+        Assert.Equal(16 * 8 + 8, model.Summary.Parameters);
+        Assert.False(model.Summary.ParametersExact);
+        var warning = Assert.Single(analysis.Findings, f => f.Code == "parameter-not-counted");
+        Assert.Contains("Scaled.scale", warning.Message);
+    }
+
+    [Fact]
+    public void ModelWithoutRawParameters_CountIsExact()
+    {
+        var analysis = new Analyzer().Analyze("/virtual/Plain.cs", "using static TorchSharp.torch.nn;\nvar model = Sequential(Linear(4, 3), ReLU(), Linear(3, 2));\n");
+        var model = Assert.Single(analysis.Models);
+        Assert.True(model.Summary.ParametersExact);
+        Assert.Equal(4 * 3 + 3 + 3 * 2 + 2, model.Summary.Parameters);
+    }
+}

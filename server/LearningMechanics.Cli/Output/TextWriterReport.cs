@@ -17,7 +17,7 @@ public static class TextWriterReport
             foreach (var model in analysis.Models)
             {
                 models++;
-                WriteModel(model, relative, output);
+                WriteModel(model, analysis.Findings.Where(f => f.ModelName == model.Graph.Name), relative, output);
             }
             var loose = analysis.Findings.Where(f => f.ModelName is null || analysis.Model(f.ModelName) is null).ToList();
             foreach (var finding in loose)
@@ -28,11 +28,11 @@ public static class TextWriterReport
         output.WriteLine($"{models} model(s) in {analyses.Count} file(s): {counts.GetValueOrDefault(Severity.Error)} error(s), {counts.GetValueOrDefault(Severity.Warning)} warning(s), {counts.GetValueOrDefault(Severity.Information)} note(s)");
     }
 
-    private static void WriteModel(ModelAnalysis model, string file, TextWriter output)
+    private static void WriteModel(ModelAnalysis model, IEnumerable<Finding> findings, string file, TextWriter output)
     {
         var s = model.Summary;
         output.WriteLine($"== {model.Graph.Name}  ({file}:{Position(model.Graph.Span)})");
-        output.Write($"   {Format.Count(s.Parameters)}{(s.ParametersExact ? "" : "+ (lower bound: some layers unknown)")} parameters, depth {s.Depth}");
+        output.Write($"   {Format.Count(s.Parameters)}{(s.ParametersExact ? "" : "+ (lower bound: see the findings)")} parameters, depth {s.Depth}");
         if (s.Chi1 is { } chi1)
             output.Write($", chi_1 = {Format.Number(chi1)} ({s.Phase})");
         if (s.SignalFactorPerLayer is { } factor)
@@ -52,7 +52,7 @@ public static class TextWriterReport
             output.WriteLine($"   {Truncate(layer.Description, 24),-24} {layer.OutputShape,-14} {(layer.Parameters > 0 ? Format.Count(layer.Parameters) : ""),12} " +
                 $"{Opt(layer.SigmaW2),10} {Opt(layer.Q),11} {(layer.QRatio is { } r ? Format.Factor(r) : ""),9} {Opt(layer.Chi),8}");
         }
-        foreach (var finding in model.Findings)
+        foreach (var finding in findings)
             output.WriteLine($"   {Label(finding.Severity)} {finding.Code} at {Position(finding.Span)}: {finding.Message}");
         output.WriteLine();
     }

@@ -292,8 +292,57 @@ internal sealed class ModelCollector(ReaderContext context)
         }
         ReportModuleFindings(model, trace);
         var training = new TrainingSetup(model.Optimizer, model.Loss, model.BatchSize, model.Schedule);
-        return builder.Build(training, model.Span, outputNode);
+        var graph = builder.Build(training, model.Span, outputNode);
+        var uncounted = RawParameterFields(model);
+        if (uncounted.Count == 0)
+            return graph;
+        context.Report("parameter-not-counted", Severity.Warning,
+            $"'{model.Name}' owns raw Parameter field(s) {string.Join(", ", uncounted.Select(u => $"'{u}'"))} whose size the reader does not evaluate: " +
+            $"its parameter count ({graph.ParameterCount:N0}) is a lower bound, and they are not part of the predictions", model.Span, model.Name);
+        return graph with { UncountedParameters = [.. uncounted] };
     }
+
+    /// <summary>
+    /// Fields and properties of the model's user classes that hold a raw <c>Parameter</c> (declared with that type or
+    /// initialised with <c>Parameter(...)</c>): trainable tensors outside any layer, which <c>parameters()</c> counts.
+    /// </summary>
+    private static List<string> RawParameterFields(ModelEntry model)
+    {
+        var result = new List<string>();
+        if (model.Root is not UserModule root)
+            return result;
+        foreach (var user in root.SelfAndDescendants().OfType<UserModule>().DistinctBy(u => u.Declaration))
+        {
+            foreach (var member in user.Declaration.Members)
+            {
+                switch (member)
+                {
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax field:
+                        foreach (var variable in field.Declaration.Variables)
+                        {
+                            if (IsParameterType(field.Declaration.Type) || IsParameterCreation(variable.Initializer?.Value))
+                                result.Add($"{user.TypeName}.{variable.Identifier.ValueText}");
+                        }
+                        break;
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property
+                        when IsParameterType(property.Type) || IsParameterCreation(property.Initializer?.Value):
+                        result.Add($"{user.TypeName}.{property.Identifier.ValueText}");
+                        break;
+                }
+            }
+        }
+        return result;
+    }
+
+    private static bool IsParameterType(Microsoft.CodeAnalysis.CSharp.Syntax.TypeSyntax type) =>
+        type.ToString().Split('.').Last().TrimEnd('?') == "Parameter";
+
+    private static bool IsParameterCreation(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax? expression) => expression switch
+    {
+        Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation => IsParameterType(creation.Type),
+        Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax invocation => invocation.Expression.ToString().Split('.').Last() == "Parameter",
+        _ => false,
+    };
 
     private static (InitSpec? Weight, InitSpec? Bias) Inits(GraphTrace.PendingNode node)
     {

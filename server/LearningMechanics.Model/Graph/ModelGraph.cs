@@ -23,6 +23,12 @@ public sealed record ModelGraph(
     /// <summary>True when some op could not be mapped, so <see cref="ParameterCount"/> is a lower bound.</summary>
     public bool HasUnknownOps => Nodes.Any(n => n.Op is UnknownOp);
 
+    /// <summary>Trainable tensors the model owns outside any node (raw <c>Parameter</c> fields) whose size was not counted.</summary>
+    public ImmutableArray<string> UncountedParameters { get; init; } = [];
+
+    /// <summary>True when <see cref="ParameterCount"/> is exactly what TorchSharp's <c>parameters()</c> would sum to.</summary>
+    public bool ParameterCountIsExact => !HasUnknownOps && UncountedParameters.IsDefaultOrEmpty;
+
     public Node this[int id] => Nodes[id];
 
     /// <summary>The nodes that hold weights (Linear, Conv, Embedding...), in order.</summary>
