@@ -1,6 +1,7 @@
 using LearningMechanics.Model.Graph;
 using LearningMechanics.Model.Ops;
 using LearningMechanics.Theory.Rules;
+using LearningMechanics.Theory.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LearningMechanics.Theory.Kernels;
@@ -9,41 +10,73 @@ namespace LearningMechanics.Theory.Kernels;
 public static class DataKernels
 {
     /// <summary>
-    /// Gram matrix x_i·x_j / n_0 of <paramref name="n"/> seeded Gaussian inputs in R^dim with E[x^2] = secondMoment per coordinate.
+    /// Gram matrix x_i·x_j / n_0 of <paramref name="n"/> seeded Gaussian directions in R^dim, each scaled to
+    /// ||x||^2 = dim · secondMoment (THEORY.md Appendix A7: inputs "scaled to norm sqrt(20)"). Every probe then has the
+    /// same length, so the kernel of each layer depends on the pair only through its correlation and one correlation
+    /// table per layer serves every pair (the diagonal is exactly <paramref name="secondMoment"/>).
     /// </summary>
     public static double[,] SyntheticGram(int n, long dim, double secondMoment, int seed)
     {
+        // Memoised: the editor re-analyses the same input shape on every edit. The result is a copy.
+        var key = (n, dim, secondMoment, seed);
+        if (s_grams.TryGetValue(key, out var cached))
+            return (double[,])cached.Clone();
+        if (s_grams.Count >= 8)
+            s_grams.Clear();
+        var gram = DrawGram(n, dim, secondMoment, seed);
+        s_grams[key] = gram;
+        return (double[,])gram.Clone();
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, long, double, int), double[,]> s_grams = new();
+
+    private static double[,] DrawGram(int n, long dim, double secondMoment, int seed)
+    {
         var random = new Random(seed);
-        var scale = Math.Sqrt(secondMoment);
-        var inputs = new double[n, dim];
+        var inputs = new double[n][];
         for (var i = 0; i < n; i++)
+        {
+            var row = new double[dim];
             for (var d = 0; d < dim; d++)
-                inputs[i, d] = scale * StandardNormal(random);
-        return Gram(inputs);
+                row[d] = StandardNormal(random);
+            var norm2 = Blas.Dot(row, row);
+            var scale = norm2 > 0 ? Math.Sqrt(dim * secondMoment / norm2) : 0;
+            for (var d = 0; d < dim; d++)
+                row[d] *= scale;
+            inputs[i] = row;
+        }
+        var gram = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            gram[i, i] = secondMoment;
+            for (var j = i + 1; j < n; j++)
+                gram[i, j] = gram[j, i] = Blas.Dot(inputs[i], inputs[j]) / dim;
+        }
+        return gram;
     }
 
     /// <summary>x_i·x_j / n_0 of the rows of <paramref name="inputs"/>.</summary>
     public static double[,] Gram(double[,] inputs)
     {
         var (n, dim) = (inputs.GetLength(0), inputs.GetLength(1));
+        var rows = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, dim).Select(d => inputs[i, d]).ToArray()).ToArray();
         var gram = new double[n, n];
         for (var i = 0; i < n; i++)
             for (var j = i; j < n; j++)
-            {
-                var dot = 0.0;
-                for (var d = 0; d < dim; d++)
-                    dot += inputs[i, d] * inputs[j, d];
-                gram[i, j] = gram[j, i] = dot / dim;
-            }
+                gram[i, j] = gram[j, i] = Blas.Dot(rows[i], rows[j]) / dim;
         return gram;
     }
 
     /// <summary>The output node's kernels on the inputs, or the state saying where propagation stopped.</summary>
-    public static NodeState AtOutput(ModelGraph graph, double[,] gramOverN0, Parameterization parameterization) =>
-        KernelPropagation.Run(graph, KernelMatrix.FromInputGram(gramOverN0), parameterization)[graph.Output];
+    public static NodeState AtOutput(
+        ModelGraph graph, double[,] gramOverN0, Parameterization parameterization, KernelQuadrature quadrature = KernelQuadrature.Tabulated) =>
+        KernelPropagation.Run(graph, KernelMatrix.FromInputGram(gramOverN0), parameterization, quadrature)[graph.Output];
 
-    /// <summary>Largest eigenvalue of a symmetric matrix (MathNet symmetric eigendecomposition).</summary>
-    public static double LambdaMax(double[,] symmetric) => Eigenvalues(symmetric).Max();
+    /// <summary>
+    /// Largest eigenvalue of a symmetric matrix: Lanczos with full reorthogonalisation until the residual bound of the top
+    /// Ritz value is below 1e-12 of it (exact up to rounding; at most n steps, then the tridiagonal is the whole matrix).
+    /// </summary>
+    public static double LambdaMax(double[,] symmetric) => Lanczos.LargestEigenvalue(symmetric);
 
     /// <summary>Eigenvalues of a symmetric matrix, ascending.</summary>
     public static double[] Eigenvalues(double[,] symmetric) =>

@@ -8,7 +8,8 @@ namespace LearningMechanics.Theory.Kernels;
 public static class KernelPropagation
 {
     /// <summary>The state of every node's output for the given probe kernel at the input.</summary>
-    public static ImmutableArray<NodeState> Run(ModelGraph graph, KernelMatrix inputKernel, Parameterization parameterization)
+    public static ImmutableArray<NodeState> Run(
+        ModelGraph graph, KernelMatrix inputKernel, Parameterization parameterization, KernelQuadrature quadrature = KernelQuadrature.Tabulated)
     {
         var shapes = graph.InferShapes().Shapes;
         var states = new NodeState[graph.Nodes.Length];
@@ -19,7 +20,7 @@ public static class KernelPropagation
                 node.Inputs.Select(i => states[i]).ToImmutableArray(),
                 node.Inputs.Select(i => shapes[i]).ToImmutableArray(),
                 inputKernel,
-                parameterization);
+                parameterization) { Quadrature = quadrature };
             states[node.Id] = RuleTable.For(node.Op).Apply(context);
         }
         return states.ToImmutableArray();

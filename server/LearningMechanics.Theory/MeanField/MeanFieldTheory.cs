@@ -45,7 +45,7 @@ public static class MeanFieldTheory
         {
             (cStar, var cConverged) = FixedPointC(phi, sigmaW2, sigmaB2, qEval);
             converged &= cConverged;
-            chiC = sigmaW2 * phi.Moments(qEval, qEval, cStar * qEval).SigmaDot;
+            chiC = sigmaW2 * (phi.TableFor(qEval, qEval) is { } table ? table.At(cStar).D : phi.Moments(qEval, qEval, cStar * qEval).SigmaDot);
         }
         return new MeanFieldPoint(phi.Name, sigmaW2, sigmaB2, qStar, chi1, phase, cStar, chiC, DepthScale(chiC), xiQ, lengthFactor, converged);
     }
@@ -79,10 +79,14 @@ public static class MeanFieldTheory
     /// <summary>The stable correlation fixed point c* &lt; 1 of the c-map at length q (chaotic phase), iterated from 0.5.</summary>
     public static (double CStar, bool Converged) FixedPointC(ActivationRule phi, double sigmaW2, double sigmaB2, double q)
     {
+        // Up to thousands of c-map steps near criticality: read them from the tabulated map when phi has one.
+        var table = phi.TableFor(q, q);
         var c = 0.5;
         for (var iteration = 0; iteration < MaxCorrelationIterations; iteration++)
         {
-            var next = CorrelationMap(phi, sigmaW2, sigmaB2, q, c);
+            var next = table is null
+                ? CorrelationMap(phi, sigmaW2, sigmaB2, q, c)
+                : Math.Clamp((sigmaW2 * table.At(c).F + sigmaB2) / q, -1, 1);
             if (Math.Abs(next - c) <= 1e-12)
                 return (next, true);
             c = next;
@@ -100,6 +104,17 @@ public static class MeanFieldTheory
     /// geometric scan of [0.05, 50]. Null when chi_1 never crosses 1 there.
     /// </summary>
     public static double? CriticalSigmaW2(ActivationRule phi, double sigmaB2)
+    {
+        // Memoised per (phi, sigma_b^2): the scan costs tens of q* solves and the editor asks on every edit.
+        var cache = s_critical.GetValue(phi, _ => new System.Collections.Concurrent.ConcurrentDictionary<double, double?>());
+        if (cache.Count > 256)
+            cache.Clear();
+        return cache.GetOrAdd(sigmaB2, b => ComputeCriticalSigmaW2(phi, b));
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActivationRule, System.Collections.Concurrent.ConcurrentDictionary<double, double?>> s_critical = new();
+
+    private static double? ComputeCriticalSigmaW2(ActivationRule phi, double sigmaB2)
     {
         if (phi is AbReluRule abRelu)
             return sigmaB2 == 0 ? 1 / abRelu.MeanSlope2 : null;

@@ -57,4 +57,10 @@ public sealed record AbReluRule(double A, double B) : ActivationRule
     public override double SlopeSecondMoment(double q) => MeanSlope2;
 
     public override double LengthMapSlope(double q) => MeanSlope2;
+
+    /// <summary>mu_k = (|a|^{2k} + |b|^{2k})/2 at every q (phi' is a on the negative half-line, b on the positive).</summary>
+    public override double? SlopeMoment(double q, int k) => (Math.Pow(Math.Abs(A), 2 * k) + Math.Pow(Math.Abs(B), 2 * k)) / 2;
+
+    /// <summary>E[phi(u)] = (b - a) sqrt(q/(2 pi)) [D].</summary>
+    public override double? Mean(double q) => (B - A) * Math.Sqrt(Math.Max(q, 0) / (2 * Math.PI));
 }

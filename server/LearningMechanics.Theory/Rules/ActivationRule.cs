@@ -1,4 +1,5 @@
 using LearningMechanics.Theory.Kernels;
+using LearningMechanics.Theory.Numerics;
 
 namespace LearningMechanics.Theory.Rules;
 
@@ -41,18 +42,104 @@ public abstract record ActivationRule
     /// <summary>E[phi'(sqrt(q) z)^2]; sigma_w^2 times this is chi at length q.</summary>
     public virtual double SlopeSecondMoment(double q) => Moments(q, q, q).SigmaDot;
 
+    /// <summary>mu_k = E[phi'(sqrt(q) z)^{2k}] (the Jacobian-spectrum moments of THEORY.md §5); null when not available.</summary>
+    public virtual double? SlopeMoment(double q, int k) => null;
+
+    /// <summary>E[phi(sqrt(q) z)]: the common mode a non-zero-mean activation adds to every unit (LayerNorm centering).</summary>
+    public virtual double? Mean(double q) => null;
+
     /// <summary>d/dq E[phi(sqrt(q) z)^2] = E[phi'^2 + phi phi''] (Stein); sigma_w^2 times this at q* is exp(-1/xi_q) (THEORY.md §3).</summary>
     public abstract double LengthMapSlope(double q);
 
-    /// <summary>Applies the rule to every pair of probes of a Gaussian kernel.</summary>
-    public KernelMatrix Apply(KernelMatrix kernel) => kernel.MapPairs(
-        (i, j) =>
+    /// <summary>
+    /// The tabulated correlation maps at lengths q1, q2 when this rule has them (smooth activations without closed forms),
+    /// else null: callers then use <see cref="Moments"/>.
+    /// </summary>
+    public virtual CorrelationTable? TableFor(double q1, double q2) => null;
+
+    /// <summary>Applies the rule to every pair of probes of a Gaussian kernel (tables where they pay off).</summary>
+    public KernelMatrix Apply(KernelMatrix kernel) => Apply(kernel, KernelQuadrature.Tabulated);
+
+    /// <summary>
+    /// Applies the rule to every pair of probes. Probes are grouped by their length q; the diagonal moments are computed
+    /// once per distinct length, and the off-diagonal pairs of each pair of lengths read one <see cref="CorrelationTable"/>
+    /// when there are at least <see cref="MinPairsPerTable"/> of them (all of them when the probes share one length).
+    /// </summary>
+    public KernelMatrix Apply(KernelMatrix kernel, KernelQuadrature quadrature)
+    {
+        var n = kernel.Count;
+        var sigmaIn = kernel.SigmaValues;
+        var thetaIn = kernel.ThetaValues;
+        var (sigma, theta, sigmaDot) = (KernelMatrix.NewPacked(n), KernelMatrix.NewPacked(n), KernelMatrix.NewPacked(n));
+
+        var groupOf = new int[n];
+        var lengths = new List<double>();
+        var groupIndex = new Dictionary<double, int>();
+        var inverseRoot = new double[n];
+        for (var i = 0; i < n; i++)
         {
-            var moments = i == j
-                ? new ActivationMoments(SecondMoment(kernel.Q(i)), SlopeSecondMoment(kernel.Q(i)))
-                : Moments(kernel.Q(i), kernel.Q(j), kernel.Sigma(i, j));
-            return (moments.Sigma, moments.SigmaDot * kernel.Theta(i, j), moments.SigmaDot);
-        },
-        isGaussian: false,
-        isFreshAffine: false);
+            var q = sigmaIn[kernel.Index(i, i)];
+            if (!groupIndex.TryGetValue(q, out var group))
+            {
+                group = lengths.Count;
+                groupIndex[q] = group;
+                lengths.Add(q);
+            }
+            groupOf[i] = group;
+            inverseRoot[i] = q > 0 ? 1 / Math.Sqrt(q) : 0;
+        }
+        var groups = lengths.Count;
+        var diagonal = lengths.Select(q => new ActivationMoments(SecondMoment(q), SlopeSecondMoment(q))).ToArray();
+        var sizes = new long[groups];
+        foreach (var group in groupOf)
+            sizes[group]++;
+        var tables = new CorrelationTable?[groups * groups];
+        if (quadrature == KernelQuadrature.Tabulated)
+        {
+            for (var a = 0; a < groups; a++)
+                for (var b = a; b < groups; b++)
+                {
+                    var pairs = a == b ? sizes[a] * (sizes[a] - 1) / 2 : sizes[a] * sizes[b];
+                    if (pairs >= MinPairsPerTable && lengths[a] > 0 && lengths[b] > 0)
+                        tables[a * groups + b] = tables[b * groups + a] = TableFor(lengths[a], lengths[b]);
+                }
+        }
+
+        var idx = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var moments = diagonal[groupOf[i]];
+            var qi = sigmaIn[idx];
+            sigma[idx] = moments.Sigma;
+            sigmaDot[idx] = moments.SigmaDot;
+            theta[idx] = moments.SigmaDot * thetaIn[idx];
+            idx++;
+            var tableRow = groupOf[i] * groups;
+            var rootI = inverseRoot[i];
+            for (var j = i + 1; j < n; j++, idx++)
+            {
+                double f, d;
+                if (tables[tableRow + groupOf[j]] is { } table)
+                {
+                    table.Evaluate(sigmaIn[idx] * rootI * inverseRoot[j], out f, out d);
+                }
+                else
+                {
+                    var pair = Moments(qi, sigmaIn[kernel.Index(j, j)], sigmaIn[idx]);
+                    (f, d) = (pair.Sigma, pair.SigmaDot);
+                }
+                sigma[idx] = f;
+                sigmaDot[idx] = d;
+                theta[idx] = d * thetaIn[idx];
+            }
+        }
+        var groupMeans = lengths.Select(Mean).ToArray();
+        var means = groupMeans.All(m => m is not null) && groupMeans.Any(m => m != 0)
+            ? groupOf.Select(group => groupMeans[group]!.Value).ToArray()
+            : null;
+        return KernelMatrix.FromPacked(n, sigma, theta, sigmaDot, isGaussian: false, isFreshAffine: false).WithMeans(means);
+    }
+
+    /// <summary>Off-diagonal pairs of one pair of lengths from which a table is cheaper than direct quadrature.</summary>
+    public const int MinPairsPerTable = 16;
 }

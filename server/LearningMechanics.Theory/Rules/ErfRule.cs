@@ -30,5 +30,10 @@ public sealed record ErfRule : ActivationRule
         return new ActivationMoments(sigma, sigmaDot);
     }
 
+    public override double? SlopeMoment(double q, int k) =>
+        Numerics.GaussianExpectation.Smooth(z => Math.Pow(4 / Math.PI * Math.Exp(-2 * q * z * z), k));
+
+    public override double? Mean(double q) => 0;
+
     public override double LengthMapSlope(double q) => 4 / Math.PI / ((1 + 2 * q) * Math.Sqrt(1 + 4 * q));
 }

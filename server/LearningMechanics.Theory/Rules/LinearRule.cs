@@ -32,19 +32,24 @@ public sealed record LinearRule : IOpRule
         return NodeState.Of(Apply(context.Inputs[0].Kernel!, sigmaW2, sigmaB2, fans.FanIn, hasBias, context.Parameterization));
     }
 
-    /// <summary>The affine step on a kernel, in one place for every weight op.</summary>
-    public static KernelMatrix Apply(KernelMatrix kernel, double sigmaW2, double sigmaB2, long fanIn, bool hasBias, Parameterization parameterization) =>
-        kernel.MapPairs(
-            (i, j) =>
-            {
-                var sigma = sigmaW2 * kernel.Sigma(i, j) + sigmaB2;
-                var theta = parameterization == Parameterization.Ntk
-                    ? sigma + sigmaW2 * kernel.Theta(i, j)
-                    : fanIn * kernel.Sigma(i, j) + (hasBias ? 1 : 0) + sigmaW2 * kernel.Theta(i, j);
-                return (sigma, theta, 1.0);
-            },
-            isGaussian: true,
-            isFreshAffine: true);
+    /// <summary>The affine step on a kernel, in one place for every weight op (elementwise over the symmetric matrices).</summary>
+    public static KernelMatrix Apply(KernelMatrix kernel, double sigmaW2, double sigmaB2, long fanIn, bool hasBias, Parameterization parameterization)
+    {
+        var sigmaIn = kernel.SigmaValues;
+        var thetaIn = kernel.ThetaValues;
+        var size = sigmaIn.Length;
+        var (sigma, theta) = (KernelMatrix.NewPacked(kernel.Count), KernelMatrix.NewPacked(kernel.Count));
+        var bias = hasBias ? 1.0 : 0.0;
+        for (var idx = 0; idx < size; idx++)
+        {
+            var next = sigmaW2 * sigmaIn[idx] + sigmaB2;
+            sigma[idx] = next;
+            theta[idx] = parameterization == Parameterization.Ntk
+                ? next + sigmaW2 * thetaIn[idx]
+                : fanIn * sigmaIn[idx] + bias + sigmaW2 * thetaIn[idx];
+        }
+        return KernelMatrix.FromPacked(kernel.Count, sigma, theta, null, isGaussian: true, isFreshAffine: true);
+    }
 
     internal static bool IsWeightOp(Op op) => op is Linear or Conv;
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using LearningMechanics.Theory.Numerics;
 
 namespace LearningMechanics.Theory.Rules;
@@ -53,9 +55,32 @@ public sealed record NumericActivationRule(
             : GaussianExpectation.Split2D((u, v) => Phi(u) * Phi(v), q1, q2, c, Kinks);
     }
 
+    /// <summary>Tables for smooth phi, one per (q1, q2), memoised (a pure function of the rule and the lengths).</summary>
+    public override CorrelationTable? TableFor(double q1, double q2)
+    {
+        if (!IsSmooth)
+            return null;
+        var cache = s_tables.GetValue(this, _ => new ConcurrentDictionary<(double, double), CorrelationTable?>());
+        if (cache.Count > MaxCachedTables)
+            cache.Clear();
+        var key = q1 <= q2 ? (q1, q2) : (q2, q1);
+        return cache.GetOrAdd(key, k => CorrelationTable.TryBuild(Phi, PhiPrime, k.Item1, k.Item2));
+    }
+
+    /// <summary>Forgets the memoised tables (benchmarks use it to time a cold start).</summary>
+    public static void ClearTables() => s_tables.Clear();
+
+    private const int MaxCachedTables = 512;
+
+    private static readonly ConditionalWeakTable<NumericActivationRule, ConcurrentDictionary<(double, double), CorrelationTable?>> s_tables = new();
+
     public override double SecondMoment(double q) => Expect1D(u => Phi(u) * Phi(u), q);
 
     public override double SlopeSecondMoment(double q) => Expect1D(u => PhiPrime(u) * PhiPrime(u), q);
+
+    public override double? SlopeMoment(double q, int k) => Expect1D(u => Math.Pow(PhiPrime(u) * PhiPrime(u), k), q);
+
+    public override double? Mean(double q) => Expect1D(Phi, q);
 
     public override double LengthMapSlope(double q)
     {

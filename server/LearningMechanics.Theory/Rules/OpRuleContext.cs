@@ -11,4 +11,8 @@ public sealed record OpRuleContext(
     ImmutableArray<NodeState> Inputs,
     ImmutableArray<TensorShape> InputShapes,
     KernelMatrix InputKernel,
-    Parameterization Parameterization);
+    Parameterization Parameterization)
+{
+    /// <summary>How activations without closed forms are evaluated on many pairs (tables by default).</summary>
+    public KernelQuadrature Quadrature { get; init; } = KernelQuadrature.Tabulated;
+}
