@@ -68,7 +68,7 @@ public static class TheoryEngine
         var stop = states.FirstOrDefault(s => s.StoppedAt is not null);
         var context = new ReportContext(graph, layers, weightIds, beta, network, inputSecondMoment);
         var caveats = Caveats(context, states);
-        var predictions = Predictions(context);
+        var predictions = Predictions(context).AddRange(ExtendedPredictions(context, states, hops));
         return new TheoryReport(
             layers, network.Point, network.Chi1, network.Chi1 is { } chi1 ? MeanFieldTheory.PhaseOf(chi1) : null, network.XiC,
             network.TrainableDepth, graph.Depth, network.LengthFactor, beta, stop?.StoppedAt, stop?.NoTheory, predictions, caveats);
@@ -231,6 +231,100 @@ public static class TheoryEngine
                     "3000 networks, one fixed input: ratio E[M²]/E[M]² of M = mean(h_L²)"),
                 $"per-example length fluctuation ≈ exp(5 sum 1/n_l) = {Math.Exp(5 * beta):G3} (Hanin and Rolnick 2018; THEORY.md §4.3)"));
         return result.ToImmutable();
+    }
+
+    /// <summary>Probe correlation for the per-layer c^l prediction (two inputs of equal length).</summary>
+    public const double ProbeCorrelation = 0.5;
+
+    /// <summary>
+    /// Per-layer correlation c^l, the Jacobian spectrum of critical nets (§5), residual gradient gains (§4.1) and the
+    /// width-scaling reading with its coord-check slope (§9).
+    /// </summary>
+    private static IEnumerable<Prediction> ExtendedPredictions(ReportContext context, ImmutableArray<NodeState> states, Dictionary<int, GradientChain> hops)
+    {
+        var (graph, network, beta) = (context.Graph, context.Network, context.Beta);
+        var widthRegime = beta > FiniteWidthLimit
+            ? Regime.Outside($"finite width: sum 1/n_l = {beta:G3} > {FiniteWidthLimit} (THEORY.md §4.3)")
+            : Regime.Inside;
+        ImmutableArray<string> assumptions = [InfiniteWidth, GaussianInit, AtInit, InputSecondMoment(context.InputSecondMoment)];
+
+        // c^l for two inputs of equal length with correlation 0.5 (THEORY.md §3 c-map, through every rule of the graph).
+        var pair = KernelPropagation.Run(graph, KernelMatrix.Pair(context.InputSecondMoment, context.InputSecondMoment, ProbeCorrelation), Parameterization.Ntk);
+        var correlationCheck = new Experiment("kernel-correlation", new Tolerance(0, 0.03, "|c^l measured - c^l predicted| < 0.03 for l <= 3 xi_c (THEORY.md §3)"),
+            "push input pairs with c^0 = 0.5 through a width-1000 net and compare c^l at each weight layer");
+        foreach (var id in context.WeightIds)
+        {
+            if (pair[id].Kernel is not { } kernel || !(kernel.Q(0) > 0))
+                continue;
+            var c = Math.Clamp(kernel.Sigma(0, 1) / Math.Sqrt(kernel.Q(0) * kernel.Q(1)), -1, 1);
+            yield return new Prediction("correlation", c, "correlation c^l of two inputs with c^0 = 0.5", assumptions, widthRegime, Evidence.Derived, [id], correlationCheck,
+                $"{graph[id].Name}: c^l = {c:G4} for inputs with c^0 = {ProbeCorrelation} (c-map, THEORY.md §3)");
+        }
+
+        // Dynamical isometry: the Jacobian spectrum variance of a critical plain chain (THEORY.md §5, §16 row 15).
+        var transitions = hops.Values.Where(h => h.Phi is not null).ToList();
+        if (network.Point is { Phase: Phase.Critical } point && network.Phi is { } phi && transitions.Count > 0)
+        {
+            var orthogonal = context.WeightIds.All(id => graph[id].WeightInit is Model.Init.OrthogonalInit);
+            if (MeanField.JacobianSpectrum.Variance(phi, point.QStar, transitions.Count, orthogonal) is { } variance)
+                yield return new Prediction("jacobian-spectrum-variance", variance, "Var of the squared singular values of J",
+                    assumptions.Add(orthogonal ? "orthogonal weights (s_1 = 0)" : "Gaussian weights (s_1 = -1)"),
+                    widthRegime.And(PlainChainRegime(graph)), Evidence.Computed, [.. context.WeightIds],
+                    new Experiment("jacobian-spectrum", Tolerance.RelativeOf(0.25, "±25% at L/N <= 0.02 (THEORY.md §16 row 15)"),
+                        "multiply W_l diag(phi'(h_l)) over the layers of a width-400 net; variance of the squared singular values over 3–4 seeds"),
+                    $"critical net: Var(spectrum of J J^T) = L (mu_2/mu_1^2 - 1 - s_1) = {variance:G4} for L = {transitions.Count} (Pennington et al. 2017; formula [U], checked [C]; THEORY.md §5)");
+        }
+
+        // Residual blocks: each multiplies the gradient variance by 1 + alpha^2 chi_branch (THEORY.md §4.1).
+        foreach (var node in graph.Nodes.Where(n => n.Op is Add && n.Inputs.Length == 2))
+        {
+            var alpha = ((Add)node.Op).BranchScale;
+            if (BranchChi(graph, states, node.Inputs[1]) is not { } chiBranch)
+                continue;
+            var gain = 1 + alpha * alpha * chiBranch;
+            yield return new Prediction("residual-gradient-gain", gain, "||delta_in||² / ||delta_out||² per block", assumptions, widthRegime, Evidence.Derived, [node.Id],
+                new Experiment("gradient-stats", new Tolerance(0, 0.05, "log ||delta||² slope within ±0.05 per block (THEORY.md §4.1)"),
+                    "backpropagate a unit loss gradient through the initialised net; ratio of gradient norms across the block"),
+                $"{node.Name}: the block multiplies the gradient variance by 1 + alpha² chi_branch = {gain:G4} (alpha = {alpha:G3}; THEORY.md §4.1)");
+        }
+
+        // Width scaling: SP vs muP per layer and the implied coord-check slope (THEORY.md §9.1, §16 row 27).
+        var scaling = Scaling.WidthScaling.Detect(graph);
+        var optimizer = graph.Training.Optimizer;
+        if (scaling.Count(l => l.Role == Scaling.LayerRole.Hidden) > 0 && optimizer is not null)
+        {
+            var form = optimizer.Kind switch
+            {
+                Model.Training.OptimizerKind.Sgd => Learning.OptimizerForm.GradientDescent,
+                Model.Training.OptimizerKind.Other => Learning.OptimizerForm.Unknown,
+                _ => Learning.OptimizerForm.Adaptive,
+            };
+            if (Scaling.WidthScaling.CoordCheckSlope(form, muPRates: false) is { } slope)
+            {
+                var hidden = scaling.Where(l => l.Role == Scaling.LayerRole.Hidden).Select(l => l.NodeId).ToImmutableArray();
+                var reading = Scaling.WidthScaling.ModelParameterization(scaling);
+                yield return new Prediction("coord-check-slope", slope, "d ln mean|Δh| / d ln width (hidden pre-activations)",
+                    [$"one global learning rate ({optimizer.Name})", $"parameterization read from the inits: {reading}", "a few steps at a large rate"],
+                    Regime.Inside, form == Learning.OptimizerForm.Adaptive ? Evidence.Computed : Evidence.Derived, hidden,
+                    new Experiment("coord-check", new Tolerance(0, 0.3, "SP: slope > 0.5 (Adam ≈ 1); muP: |slope| < 0.1 (THEORY.md §9 CPU check)"),
+                        "widths 64–1024, 3–5 steps; log–log slope of mean |h_t - h_0| of the hidden layers against width"),
+                    $"{reading}: hidden-layer updates grow as width^{slope:G2} under one global rate (muP per-layer rates give 0; THEORY.md §9.1, row 27)");
+            }
+        }
+    }
+
+    /// <summary>chi of a residual branch ending in a weight node: sigma_w^2 E[phi'(h)^2] of its last activation, or sigma_w^2 alone.</summary>
+    private static double? BranchChi(ModelGraph graph, ImmutableArray<NodeState> states, int branchEnd)
+    {
+        var node = graph[branchEnd];
+        if (!LinearRule.IsWeightOp(node.Op) || node.Inputs.Length != 1)
+            return null;
+        var sigmaW2 = node.SigmaW2!.Value;
+        var before = graph[node.Inputs[0]];
+        if (before.Op is Activation activation && Activations.For(activation) is { } phi && before.Inputs.Length == 1
+            && states[before.Inputs[0]].Kernel is { } kernel)
+            return sigmaW2 * phi.SlopeSecondMoment(kernel.Q(0));
+        return before.Op is Activation ? null : sigmaW2;
     }
 
     private static Regime PlainChainRegime(ModelGraph graph)

@@ -22,8 +22,8 @@ public static class RuleTable
         [typeof(Concat)] = new ConcatRule(),
         [typeof(Flatten)] = new PassThroughRule(),
         [typeof(Embedding)] = new EmbeddingRule(),
-        [typeof(Pool)] = new NoTheoryRule(
-            "the pooled second moment depends on the spatial correlations of the input, which the graph does not give (max pooling is not elementwise either)"),
+        [typeof(Pool)] = new PoolRule(),
+        [typeof(GroupNorm)] = new GroupNormRule(),
         [typeof(UnknownOp)] = new UnknownOpRule(),
         [typeof(TensorOp)] = new NoTheoryRule("an arbitrary tensor operation (transpose, mean, product) has no kernel rule"),
     }.ToImmutableDictionary();
@@ -41,7 +41,6 @@ public static class RuleTable
         ["EmbeddingBag"] = new NoTheoryRule("the bag reduction (sum, mean or max over a variable number of rows) is not modelled"),
         ["Reshape"] = new PassThroughRule(),
         ["SharedWeights"] = new NoTheoryRule("weights reused from another node are not independent of it, which the i.i.d.-layer mean field assumes"),
-        ["GroupNorm"] = new NoTheoryRule("no GroupNorm rule yet (it would normalise each group like LayerNorm)"),
     }.ToImmutableDictionary();
 
     /// <summary>True when the op type has a rule or a no-theory entry.</summary>
