@@ -7,6 +7,7 @@ using LearningMechanics.Server.Handlers;
 using LearningMechanics.Server.Handlers.Lifecycle;
 using LearningMechanics.Server.Handlers.Document;
 using LearningMechanics.Server.Handlers.Workspace;
+using LearningMechanics.Server.Handlers.Extensions;
 using LearningMechanics.Server.Queue;
 using LearningMechanics.Server.Scheduling;
 using StreamJsonRpc;
@@ -33,9 +34,14 @@ public sealed class LanguageServer : IDisposable
             new JsonRpcMethodAttribute(Transport.FrameSanitizer.MalformedMethod) { UseSingleObjectParameterDeserialization = true });
 
         var client = new ClientConnection(_rpc, log);
-        var scheduler = new AnalysisScheduler(new Analyzer(), log, options.Debounce);
-        State = new ServerState(new DocumentStore(), scheduler, client, log);
-        scheduler.Analysed += (document, analysis) => DiagnosticsPublisher.PushAsync(State, document, analysis);
+        var analyzer = new Analyzer();
+        var scheduler = new AnalysisScheduler(analyzer, log, options.Debounce);
+        State = new ServerState(new DocumentStore(), scheduler, client, log) { Analyzer = analyzer };
+        scheduler.Analysed += (document, analysis) =>
+        {
+            State.Status.AnalysisEnded(document.Uri);
+            return DiagnosticsPublisher.PushAsync(State, document, analysis);
+        };
 
         foreach (var handler in CreateHandlers(State))
             Register(handler);
@@ -73,6 +79,10 @@ public sealed class LanguageServer : IDisposable
         new DocumentDiagnosticHandler(state),
         new ExecuteCommandHandler(state),
         new DidChangeConfigurationHandler(state),
+        new DidChangeWatchedFilesHandler(state),
+        new CodeActionHandler(state),
+        new InlayHintHandler(state),
+        new ReportHandler(state),
         new SetTraceHandler(),
     ];
 

@@ -16,6 +16,15 @@ public sealed class ServerState(DocumentStore documents, AnalysisScheduler sched
 
     public Log Log { get; } = log;
 
+    /// <summary>The ready / analysing / validating summary the client shows in its status bar.</summary>
+    public ServerStatus Status { get; } = new(client);
+
+    /// <summary>ONNX Runtime probe results by file path and content stamp (the probe runs a session, so it is computed once).</summary>
+    public ConcurrentDictionary<string, Task<LearningMechanics.Analysis.Onnx.OnnxProbeResult>> OnnxProbes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The analyser the scheduler uses; the report handler also asks it for the ONNX file report.</summary>
+    public Analyzer Analyzer { get; init; } = new();
+
     public ServerSettings Settings { get; set; } = new();
 
     public bool Initialized { get; set; }
@@ -34,6 +43,16 @@ public sealed class ServerState(DocumentStore documents, AnalysisScheduler sched
         if (!File.Exists(path))
             return null;
         var languageId = path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) ? "csharp" : "onnx";
-        return new TextDocument(uri, languageId, -1, languageId == "csharp" ? File.ReadAllText(path) : "");
+        return new TextDocument(uri, languageId, DiskVersion(path), languageId == "csharp" ? File.ReadAllText(path) : "");
+    }
+
+    /// <summary>
+    /// A negative version that changes when the file on disk does (length, write time), so that an analysis of a closed
+    /// file is redone after it changed; negative versions are never sent to the client as document versions.
+    /// </summary>
+    private static int DiskVersion(string path)
+    {
+        var info = new FileInfo(path);
+        return -2 - (int)((uint)HashCode.Combine(info.Length, info.LastWriteTimeUtc.Ticks) % 1_000_000_000);
     }
 }

@@ -16,6 +16,12 @@ public static class SettingsReader
             settings = settings with { CodeLensEnabled = lens.GetBoolean() };
         if (TryGet(options, out var timeout, "trainer", "timeoutSeconds") && timeout.ValueKind == JsonValueKind.Number)
             settings = settings with { TrainerTimeout = TimeSpan.FromSeconds(timeout.GetDouble()) };
+        if (TryGet(options, out var hints, "inlayHints", "enable") && hints.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            settings = settings with { InlayHintsEnabled = hints.GetBoolean() };
+        if (TryGet(options, out var scope, "analysis", "scope") && scope.ValueKind == JsonValueKind.String && scope.GetString() is "openFiles" or "workspace")
+            settings = settings with { AnalysisScope = scope.GetString()! }; // The pattern above checked it is one of two strings.
+        if (TryGet(options, out var memory, "trainer", "maxMemoryMB") && memory.ValueKind == JsonValueKind.Number && memory.GetDouble() > 0)
+            settings = settings with { TrainerMaxMemoryMB = (int)Math.Min(memory.GetDouble(), int.MaxValue) };
         return settings;
     }
 

@@ -18,7 +18,8 @@ public sealed class LspProcessClient : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0);
     private readonly System.Text.StringBuilder _stderr = new();
 
-    public LspProcessClient(string serverDll)
+    /// <param name="environment">Added to the server's environment (and so to the trainer it starts).</param>
+    public LspProcessClient(string serverDll, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(serverDll))
             throw new FileNotFoundException($"server not built: {serverDll} (run dotnet build first)");
@@ -29,6 +30,8 @@ public sealed class LspProcessClient : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
         _process.ErrorDataReceived += (_, e) => { lock (_stderr) _stderr.AppendLine(e.Data); };
         _process.BeginErrorReadLine();
@@ -36,12 +39,20 @@ public sealed class LspProcessClient : IAsyncDisposable
         _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(_process.StandardInput.BaseStream, _process.StandardOutput.BaseStream, formatter));
         var recordOne = typeof(Recorder).GetMethod(nameof(Recorder.RecordNotification), System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)!;
         var answerNull = typeof(Recorder).GetMethod(nameof(Recorder.AnswerNull), System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)!;
-        foreach (var method in new[] { "textDocument/publishDiagnostics", "$/progress", "window/logMessage", "window/showMessage", "learningMechanics/status" })
+        foreach (var method in new[] { "textDocument/publishDiagnostics", "$/progress", "window/logMessage", "window/showMessage", "learningMechanics/status", "learningMechanics/serverStatus" })
             _rpc.AddLocalRpcMethod(recordOne, new Recorder(this, method), new JsonRpcMethodAttribute(method) { UseSingleObjectParameterDeserialization = true });
-        foreach (var method in new[] { "window/workDoneProgress/create", "workspace/diagnostic/refresh", "workspace/codeLens/refresh" })
+        foreach (var method in new[] { "window/workDoneProgress/create", "workspace/diagnostic/refresh", "workspace/codeLens/refresh", "workspace/inlayHint/refresh", "client/registerCapability" })
             _rpc.AddLocalRpcMethod(answerNull, new Recorder(this, method), new JsonRpcMethodAttribute(method) { UseSingleObjectParameterDeserialization = true });
+        var answerConfiguration = typeof(Recorder).GetMethod(nameof(Recorder.AnswerConfiguration), System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)!;
+        _rpc.AddLocalRpcMethod(answerConfiguration, new Recorder(this, "workspace/configuration"), new JsonRpcMethodAttribute("workspace/configuration") { UseSingleObjectParameterDeserialization = true });
         _rpc.StartListening();
     }
+
+    /// <summary>The server's process id (for resource measurements and for finding its trainer children).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The "learningMechanics" section this client answers to workspace/configuration.</summary>
+    public JsonNode Settings { get; set; } = new JsonObject();
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
@@ -99,6 +110,12 @@ public sealed class LspProcessClient : IAsyncDisposable
         {
             client.Record(method, parameters);
             return null;
+        }
+
+        public JsonNode?[] AnswerConfiguration(JsonElement parameters = default)
+        {
+            client.Record(method, parameters);
+            return [client.Settings.DeepClone()];
         }
     }
 

@@ -25,7 +25,9 @@ public sealed record ServerCapabilities(
     [property: JsonPropertyName("hoverProvider")] bool HoverProvider,
     [property: JsonPropertyName("codeLensProvider")] CodeLensOptions CodeLensProvider,
     [property: JsonPropertyName("diagnosticProvider")] DiagnosticOptions DiagnosticProvider,
-    [property: JsonPropertyName("executeCommandProvider")] ExecuteCommandOptions ExecuteCommandProvider);
+    [property: JsonPropertyName("executeCommandProvider")] ExecuteCommandOptions ExecuteCommandProvider,
+    [property: JsonPropertyName("codeActionProvider")] CodeActionOptions? CodeActionProvider = null,
+    [property: JsonPropertyName("inlayHintProvider")] bool? InlayHintProvider = null);
 
 public sealed record TextDocumentSyncOptions(
     [property: JsonPropertyName("openClose")] bool OpenClose,

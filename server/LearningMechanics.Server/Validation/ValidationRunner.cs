@@ -24,7 +24,7 @@ public sealed class ValidationRunner(ServerState state)
         try
         {
             var token = $"lmech-validate-{Guid.NewGuid():N}";
-            var progress = state.Client.SupportsWorkDoneProgress ? new ProgressReporter(state.Client, token) : null;
+            var progress = state.Client.SupportsWorkDoneProgress ? new ProgressReporter(state.Client, token) { OnProgress = state.Status.ValidationProgress } : null;
             if (progress is not null)
                 await progress.BeginAsync($"Validating {model.Graph.Name}", "starting the trainer").ConfigureAwait(false);
             ValidationVerdict verdict;
@@ -61,6 +61,8 @@ public sealed class ValidationRunner(ServerState state)
     {
         private string? _ended;
 
+        public Action<int>? OnProgress { get; init; }
+
         public async Task BeginAsync(string title, string message)
         {
             await client.RequestAsync("window/workDoneProgress/create", new WorkDoneProgressCreateParams(token)).ConfigureAwait(false);
@@ -69,6 +71,8 @@ public sealed class ValidationRunner(ServerState state)
 
         public void Report(ProgressMessage value)
         {
+            if (_ended is null)
+                OnProgress?.Invoke((int)Math.Round(100 * Math.Clamp(value.Fraction, 0, 1)));
             if (_ended is null)
                 _ = client.NotifyAsync("$/progress", new ProgressParams(token, new WorkDoneProgressReport(value.Message, (int)Math.Round(100 * Math.Clamp(value.Fraction, 0, 1)))));
         }

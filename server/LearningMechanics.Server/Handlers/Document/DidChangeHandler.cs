@@ -19,6 +19,7 @@ public sealed class DidChangeHandler(ServerState state) : INotificationHandler<D
         }
         var updated = current.Apply(notification.TextDocument.Version, notification.ContentChanges ?? []);
         state.Documents.Set(updated);
+        state.Status.AnalysisStarted(updated.Uri);
         state.Scheduler.DocumentChanged(updated);
         return Task.CompletedTask;
     }

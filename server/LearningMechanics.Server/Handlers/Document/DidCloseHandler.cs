@@ -14,6 +14,7 @@ public sealed class DidCloseHandler(ServerState state) : INotificationHandler<Di
         var uri = notification.TextDocument.Uri;
         state.Documents.Remove(uri);
         state.Scheduler.DocumentClosed(uri);
+        state.Status.AnalysisEnded(uri);
         if (!state.Client.SupportsPullDiagnostics)
             await state.Client.PublishDiagnosticsAsync(new PublishDiagnosticsParams(uri, null, [])).ConfigureAwait(false);
     }

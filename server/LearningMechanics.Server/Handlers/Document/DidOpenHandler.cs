@@ -14,6 +14,7 @@ public sealed class DidOpenHandler(ServerState state) : INotificationHandler<Did
         var item = notification.TextDocument;
         var document = new Documents.TextDocument(item.Uri, item.LanguageId, item.Version, item.Text ?? "");
         state.Documents.Set(document);
+        state.Status.AnalysisStarted(document.Uri);
         state.Scheduler.DocumentChanged(document);
         return Task.CompletedTask;
     }

@@ -6,7 +6,7 @@ namespace LearningMechanics.Server.Handlers.Lifecycle;
 /// <summary>initialize (LSP §initialize): reads the client's capabilities and settings, declares ours.</summary>
 public sealed class InitializeHandler(ServerState state) : IRequestHandler<InitializeParams, InitializeResult>
 {
-    public const string ValidateCommand = "learningMechanics.validate";
+    public const string ValidateCommand = Protocol.Extensions.ValidateCommand;
 
     public string Method => "initialize";
 
@@ -19,6 +19,9 @@ public sealed class InitializeHandler(ServerState state) : IRequestHandler<Initi
         state.Client.SupportsDiagnosticRefresh = Flag(capabilities, "workspace", "diagnostics", "refreshSupport");
         state.Client.SupportsCodeLensRefresh = Flag(capabilities, "workspace", "codeLens", "refreshSupport");
         state.Client.SupportsWorkDoneProgress = Flag(capabilities, "window", "workDoneProgress");
+        state.Client.SupportsInlayHintRefresh = Flag(capabilities, "workspace", "inlayHint", "refreshSupport");
+        state.Client.SupportsConfiguration = Flag(capabilities, "workspace", "configuration");
+        state.Client.SupportsWatchedFilesRegistration = Flag(capabilities, "workspace", "didChangeWatchedFiles", "dynamicRegistration");
         if (request.InitializationOptions is { ValueKind: JsonValueKind.Object } options)
             state.Settings = SettingsReader.Read(options, state.Settings);
         state.Initialized = true;
@@ -31,7 +34,9 @@ public sealed class InitializeHandler(ServerState state) : IRequestHandler<Initi
                 HoverProvider: true,
                 CodeLensProvider: new CodeLensOptions(ResolveProvider: false),
                 DiagnosticProvider: new DiagnosticOptions("learning-mechanics", InterFileDependencies: true, WorkspaceDiagnostics: false),
-                ExecuteCommandProvider: new ExecuteCommandOptions([ValidateCommand])),
+                ExecuteCommandProvider: new ExecuteCommandOptions([ValidateCommand]),
+                CodeActionProvider: new CodeActionOptions(["quickfix"]),
+                InlayHintProvider: true),
             new ServerInfo("learning-mechanics-lsp", typeof(InitializeHandler).Assembly.GetName().Version?.ToString() ?? "0"));
         return Task.FromResult(result);
     }

@@ -2,22 +2,24 @@ using System.Text.Json;
 
 namespace LearningMechanics.Server.Handlers.Workspace;
 
-/// <summary>workspace/didChangeConfiguration: re-read the "learningMechanics" settings the client pushes.</summary>
+/// <summary>
+/// workspace/didChangeConfiguration: pulls the "learningMechanics" section again (or reads the pushed settings from a client
+/// that cannot be asked), then asks the client to refresh diagnostics, code lenses and inlay hints.
+/// </summary>
 public sealed class DidChangeConfigurationHandler(ServerState state) : INotificationHandler<JsonElement>
 {
     public string Method => "workspace/didChangeConfiguration";
 
     public bool MutatesState => true;
 
-    public Task HandleAsync(JsonElement notification, CancellationToken cancellationToken)
+    public async Task HandleAsync(JsonElement notification, CancellationToken cancellationToken)
     {
-        if (notification.ValueKind == JsonValueKind.Object && notification.TryGetProperty("settings", out var settings) && settings.ValueKind == JsonValueKind.Object)
+        if (!await Configuration.PullAsync(state, cancellationToken).ConfigureAwait(false)
+            && notification.ValueKind == JsonValueKind.Object && notification.TryGetProperty("settings", out var settings) && settings.ValueKind == JsonValueKind.Object)
         {
             state.Settings = SettingsReader.Read(settings, state.Settings);
-            state.Log.Info($"settings: {state.Settings}");
+            state.Log.Info($"settings pushed: {state.Settings}");
         }
-        return state.Client.SupportsCodeLensRefresh
-            ? state.Client.RequestAsync("workspace/codeLens/refresh", null)
-            : Task.CompletedTask;
+        await state.Client.RefreshAllAsync(cancellationToken).ConfigureAwait(false);
     }
 }

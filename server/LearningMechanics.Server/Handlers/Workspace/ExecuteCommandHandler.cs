@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LearningMechanics.Analysis;
 using LearningMechanics.Server.Handlers.Lifecycle;
 using LearningMechanics.Server.Protocol;
 using LearningMechanics.Server.Validation;
@@ -37,7 +38,16 @@ public sealed class ExecuteCommandHandler(ServerState state) : IRequestHandler<E
         var summaries = new List<object>();
         foreach (var model in models)
         {
-            var verdict = await _runner.ValidateAsync(document, model, analysis.ContentHash, cancellationToken).ConfigureAwait(false);
+            ValidationVerdict verdict;
+            state.Status.ValidationStarted();
+            try
+            {
+                verdict = await _runner.ValidateAsync(document, model, analysis.ContentHash, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                state.Status.ValidationEnded();
+            }
             summaries.Add(new
             {
                 model = verdict.ModelName,
@@ -57,7 +67,7 @@ public sealed class ExecuteCommandHandler(ServerState state) : IRequestHandler<E
             await DiagnosticsPublisher.RefreshAsync(state, current, latest).ConfigureAwait(false);
         }
         if (state.Client.SupportsCodeLensRefresh)
-            await state.Client.RequestAsync("workspace/codeLens/refresh", null, cancellationToken).ConfigureAwait(false);
+            await state.Client.RequestAsync("workspace/codeLens/refresh", null, CancellationToken.None).ConfigureAwait(false);
         return summaries;
     }
 }
