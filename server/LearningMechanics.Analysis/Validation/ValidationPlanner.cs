@@ -14,6 +14,9 @@ public static class ValidationPlanner
 {
     public const int BatchSize = 512;
 
+    /// <summary>Layers with fewer output units are measured but not scored.</summary>
+    public const int MinUnits = 32;
+
     /// <summary>Independently initialised networks averaged per measurement: q is an expectation over the init.</summary>
     public const int Networks = 4;
 
@@ -38,7 +41,10 @@ public static class ValidationPlanner
         var note = inRegime ? null : $"depth/width = {Format.Number(ratio)} ≥ 0.2: finite-width fluctuations dominate (THEORY.md §4.3)";
         return model.Layers
             .Where(l => l.Q is not null && model.Graph[l.NodeId].Op is Linear or Conv)
-            .Select(l => new PredictedValue("q", l.Q!.Value, tolerance + BiasSamplingTolerance(model, l) + MeanDirectionTolerance(model, l), 0, l.NodeId, inRegime, note))
+            .Select(l => Units(model, l) < MinUnits
+                ? new PredictedValue("q", l.Q!.Value, tolerance, 0, l.NodeId, false,
+                    $"{Units(model, l)} output units: a per-layer average over fewer than {MinUnits} units is dominated by sampling noise (THEORY.md §2 checks widths 256–1024)")
+                : new PredictedValue("q", l.Q!.Value, tolerance + BiasSamplingTolerance(model, l) + MeanDirectionTolerance(model, l), 0, l.NodeId, inRegime, note))
             .ToImmutableArray();
     }
 
@@ -59,9 +65,12 @@ public static class ValidationPlanner
             Model.Init.ConstantInit => 0.0,
             _ => 2.0,
         };
-        var units = node.Op switch { Linear linear => linear.OutFeatures, Conv conv => conv.OutChannels, _ => 1L };
+        var units = Units(model, layer);
         return 3 * Math.Sqrt(kurtosisMinusOne / units) * Math.Min(1, sigmaB2 / q);
     }
+
+    private static long Units(ModelAnalysis model, LayerRow layer) =>
+        model.Graph[layer.NodeId].Op switch { Linear linear => linear.OutFeatures, Conv conv => conv.OutChannels, _ => 1L };
 
     /// <summary>
     /// Three standard deviations of the weight-sampling error of q over n_out units and k networks. With a mean m in the
@@ -73,7 +82,7 @@ public static class ValidationPlanner
     private static double MeanDirectionTolerance(ModelAnalysis model, LayerRow layer)
     {
         var node = model.Graph[layer.NodeId];
-        var units = node.Op switch { Linear linear => linear.OutFeatures, Conv conv => conv.OutChannels, _ => 1L };
+        var units = Units(model, layer);
         if (node.Inputs.IsEmpty)
             return 0;
         var source = model.Graph[node.Inputs[0]];
@@ -111,7 +120,8 @@ public static class ValidationPlanner
         {
             headline = $"q confirmed at {scored.Count}/{scored.Count} layers";
             finding = new Finding("prediction-confirmed", Severity.Information,
-                $"Validated on {result.Device} ({result.Threads} threads, seed {result.Seed}): forward variance q confirmed at {scored.Count}/{scored.Count} weight layers, " +
+                $"Validated on {result.Device} ({result.Threads} threads, seed {result.Seed}): forward variance q confirmed at {scored.Count}/{scored.Count} scored weight layers" +
+                (verdicts.Length > scored.Count ? $" ({verdicts.Length - scored.Count} measured, not scored: {verdicts.First(v => v.Outcome == VerdictOutcome.OutOfRegime).Prediction.RegimeNote})" : "") + ", " +
                 $"closest call {worst:P1} off where {tolerance:P1} was allowed (THEORY.md §2 tolerance plus 3σ finite-width sampling), batch {BatchSize}, {Networks} networks, Gaussian inputs.",
                 model.Graph.Span, model.Graph.Name);
         }
