@@ -1,51 +1,125 @@
-// Registers the commands contributed in package.json: validate, restart server, show output.
+// Registers the commands contributed in package.json: validate (one model / all), show report, cancel validation,
+// restart server, show output.
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
-import { describeValidateResult, toValidateArguments } from './command_args';
+import { describeValidateResult, toValidateArguments, type ValidateArguments } from './command_args';
 import type { ServerController } from './language_client';
-import { RESTART_SERVER_COMMAND, SHOW_OUTPUT_COMMAND, VALIDATE_COMMAND } from './lsp_ext';
+import {
+  CANCEL_VALIDATION_COMMAND,
+  RESTART_SERVER_COMMAND,
+  SHOW_OUTPUT_COMMAND,
+  SHOW_REPORT_COMMAND,
+  VALIDATE_ALL_COMMAND,
+  VALIDATE_COMMAND,
+} from './lsp_ext';
+import type { ReportPanels } from './report_panel';
 
-export function registerCommands(controller: ServerController, output: vscode.LogOutputChannel): vscode.Disposable[] {
+/** Files "Validate all" looks at, and the folders it skips. */
+const MODEL_FILES = '**/*.{cs,onnx}';
+const SKIPPED_FOLDERS = '**/{bin,obj,node_modules,.git}/**';
+const MAX_FILES = 200;
+
+export function registerCommands(controller: ServerController, output: vscode.LogOutputChannel, reports: ReportPanels): vscode.Disposable[] {
+  const running = new Set<vscode.CancellationTokenSource>();
+  const context = { controller, output, reports, running };
   return [
-    vscode.commands.registerCommand(VALIDATE_COMMAND, (...args: unknown[]) => validate(controller, output, args)),
+    vscode.commands.registerCommand(VALIDATE_COMMAND, (...args: unknown[]) => validate(context, args)),
+    vscode.commands.registerCommand(VALIDATE_ALL_COMMAND, () => validateAll(context)),
+    vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (...args: unknown[]) => showReport(context, args)),
+    vscode.commands.registerCommand(CANCEL_VALIDATION_COMMAND, () => {
+      running.forEach(source => source.cancel());
+      output.info(`Cancelled ${running.size} validation run(s)`);
+    }),
     vscode.commands.registerCommand(RESTART_SERVER_COMMAND, () => controller.restart()),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show(true)),
   ];
 }
 
-/** Forwards to the server's `learningMechanics.validate` (see lsp_ext.ts) and reports its result. */
-async function validate(controller: ServerController, output: vscode.LogOutputChannel, args: unknown[]): Promise<unknown> {
-  const activeUri = vscode.window.activeTextEditor?.document.uri.toString();
-  const validateArgs = toValidateArguments(args, activeUri);
+interface CommandContext {
+  readonly controller: ServerController;
+  readonly output: vscode.LogOutputChannel;
+  readonly reports: ReportPanels;
+  /** Token sources of the validations in flight; "Cancel validation" cancels them all. */
+  readonly running: Set<vscode.CancellationTokenSource>;
+}
+
+function activeUri(): string | undefined {
+  const tabInput = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const customUri = tabInput instanceof vscode.TabInputCustom ? tabInput.uri.toString() : undefined;
+  return vscode.window.activeTextEditor?.document.uri.toString() ?? customUri;
+}
+
+/** Forwards to the server's `learningMechanics.validate` (see lsp_ext.ts), reports its result and opens the chart. */
+async function validate(context: CommandContext, args: unknown[]): Promise<unknown> {
+  const validateArgs = toValidateArguments(args, activeUri());
   if (validateArgs === undefined) {
     void vscode.window.showWarningMessage('Learning Mechanics: open a C# model or pick an .onnx file to validate.');
-    return undefined;
-  }
-  const client = controller.client;
-  if (client === undefined) {
-    void vscode.window.showErrorMessage('Learning Mechanics: the server is not running. Run "Learning Mechanics: Restart server".');
     return undefined;
   }
   const title = validateArgs[1] === undefined ? 'Validating model' : `Validating ${validateArgs[1]}`;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Learning Mechanics: ${title}`, cancellable: true },
     async (_progress, token) => {
-      try {
-        const result: unknown = await client.sendRequest(
-          ExecuteCommandRequest.type,
-          { command: VALIDATE_COMMAND, arguments: validateArgs },
-          token,
-        );
-        if (!token.isCancellationRequested) {
-          void vscode.window.showInformationMessage(`Learning Mechanics: ${describeValidateResult(result)}`);
-        }
-        return result;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        output.error(`Validate ${validateArgs.join(' ')}: ${message}`);
-        void vscode.window.showErrorMessage(`Learning Mechanics: validation failed: ${message}`);
-        return undefined;
+      const result = await sendValidate(context, validateArgs, token, true);
+      if (result !== undefined && !token.isCancellationRequested) {
+        void vscode.window.showInformationMessage(`Learning Mechanics: ${describeValidateResult(result)}`);
+        await context.reports.show(validateArgs[0], true);
       }
+      return result;
     },
   );
+}
+
+async function validateAll(context: CommandContext): Promise<void> {
+  const files = await vscode.workspace.findFiles(MODEL_FILES, SKIPPED_FOLDERS, MAX_FILES);
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Learning Mechanics: Validating all models', cancellable: true },
+    async (progress, token) => {
+      let validated = 0;
+      for (const [index, file] of files.entries()) {
+        if (token.isCancellationRequested) {
+          break;
+        }
+        progress.report({ message: `${vscode.workspace.asRelativePath(file)} (${index + 1}/${files.length})`, increment: 100 / Math.max(files.length, 1) });
+        const result = await sendValidate(context, [file.toString()], token, false);
+        validated += Array.isArray(result) ? result.length : 0;
+      }
+      void vscode.window.showInformationMessage(`Learning Mechanics: validated ${validated} model(s) in ${files.length} file(s).`);
+    },
+  );
+}
+
+/** One validate request, cancellable from the notification and from "Cancel validation". */
+async function sendValidate(context: CommandContext, args: ValidateArguments, token: vscode.CancellationToken, reportErrors: boolean): Promise<unknown> {
+  const client = await context.controller.whenRunning();
+  if (client === undefined) {
+    void vscode.window.showErrorMessage('Learning Mechanics: the server is not running. Run "Learning Mechanics: Restart server".');
+    return undefined;
+  }
+  const source = new vscode.CancellationTokenSource();
+  const forward = token.onCancellationRequested(() => source.cancel());
+  context.running.add(source);
+  try {
+    return await client.sendRequest(ExecuteCommandRequest.type, { command: VALIDATE_COMMAND, arguments: args }, source.token);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    context.output.warn(`Validate ${args.join(' ')}: ${message}`);
+    if (reportErrors && !source.token.isCancellationRequested) {
+      void vscode.window.showErrorMessage(`Learning Mechanics: validation failed: ${message}`);
+    }
+    return undefined;
+  } finally {
+    context.running.delete(source);
+    forward.dispose();
+    source.dispose();
+  }
+}
+
+async function showReport(context: CommandContext, args: unknown[]): Promise<void> {
+  const uri = toValidateArguments(args, activeUri())?.[0];
+  if (uri === undefined) {
+    void vscode.window.showWarningMessage('Learning Mechanics: open a C# model or pick an .onnx file to see its report.');
+    return;
+  }
+  await context.reports.show(uri);
 }

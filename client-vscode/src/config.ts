@@ -4,6 +4,7 @@ import type { WorkspaceConfiguration } from 'vscode';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 export type TrainerDevice = 'auto' | 'cpu' | 'cuda';
+export type AnalysisScope = 'openFiles' | 'workspace';
 
 /** Every setting the client reads, already validated; see `contributes.configuration` in package.json. */
 export interface Config {
@@ -17,7 +18,12 @@ export interface Config {
   readonly trainerPath: string;
   /** Wall-clock limit of one validation training run, in seconds. */
   readonly trainerTimeoutSeconds: number;
+  /** Memory limit of one validation training run, in MiB. */
+  readonly trainerMaxMemoryMB: number;
   readonly codeLensEnable: boolean;
+  readonly inlayHintsEnable: boolean;
+  /** `openFiles`: analyse open documents (and .onnx files); `workspace`: also C# files that change on disk. */
+  readonly analysisScope: AnalysisScope;
 }
 
 /** The configuration section every setting lives under. */
@@ -32,6 +38,7 @@ export const RESTART_SETTINGS: readonly string[] = [
 
 const TRACE_LEVELS: readonly TraceLevel[] = ['off', 'messages', 'verbose'];
 const TRAINER_DEVICES: readonly TrainerDevice[] = ['auto', 'cpu', 'cuda'];
+const ANALYSIS_SCOPES: readonly AnalysisScope[] = ['openFiles', 'workspace'];
 
 /** The subset of `WorkspaceConfiguration` that `parseConfig` uses, so tests can pass a plain object. */
 export type SettingsReader = Pick<WorkspaceConfiguration, 'get'>;
@@ -48,7 +55,10 @@ export function parseConfig(settings: SettingsReader, homeDir: string): Config {
     trainerDevice: enumSetting(settings, 'trainer.device', TRAINER_DEVICES, 'auto'),
     trainerPath: expandHome(stringSetting(settings, 'trainer.path', ''), homeDir),
     trainerTimeoutSeconds: positiveNumberSetting(settings, 'trainer.timeoutSeconds', 300),
+    trainerMaxMemoryMB: positiveNumberSetting(settings, 'trainer.maxMemoryMB', 4096),
     codeLensEnable: booleanSetting(settings, 'codeLens.enable', true),
+    inlayHintsEnable: booleanSetting(settings, 'inlayHints.enable', false),
+    analysisScope: enumSetting(settings, 'analysis.scope', ANALYSIS_SCOPES, 'openFiles'),
   };
 }
 

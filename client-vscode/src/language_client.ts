@@ -41,6 +41,12 @@ export class ServerController implements vscode.Disposable {
     return this._client?.isRunning() ? this._client : undefined;
   }
 
+  /** The client once any pending start or restart has finished; undefined when it is not running then. */
+  public async whenRunning(): Promise<LanguageClient | undefined> {
+    await this._queue;
+    return this.client;
+  }
+
   public get config(): Config {
     return this._config;
   }
@@ -61,6 +67,8 @@ export class ServerController implements vscode.Disposable {
   public reloadConfig(): void {
     const previous = this._config;
     this._config = readConfig();
+    // The server pulls the settings again on didChangeConfiguration and asks for a refresh itself; this covers a
+    // server that cannot, and makes the middleware below take effect at once.
     if (previous.codeLensEnable !== this._config.codeLensEnable) {
       this.refreshCodeLenses();
     }
@@ -141,14 +149,18 @@ export class ServerController implements vscode.Disposable {
       stdioOptions: { stderr: pipeServerStderr, stdout: pipeServerStdout },
       traceOutputChannel: this._traceChannel,
       initializationOptions: {
-        trainer: { device: this._config.trainerDevice, timeoutSeconds: this._config.trainerTimeoutSeconds },
+        trainer: {
+          device: this._config.trainerDevice,
+          timeoutSeconds: this._config.trainerTimeoutSeconds,
+          maxMemoryMB: this._config.trainerMaxMemoryMB,
+        },
         codeLens: { enable: this._config.codeLensEnable },
+        inlayHints: { enable: this._config.inlayHintsEnable },
+        analysis: { scope: this._config.analysisScope },
       },
-      synchronize: {
-        configurationSection: CONFIG_SECTION,
-        // ONNX files are binary and never opened as text documents: the server learns of them from file events.
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'),
-      },
+      // The server pulls settings with workspace/configuration and registers its own file watchers
+      // (**/*.onnx, **/*.cs, **/learningmechanics.json) with client/registerCapability.
+      synchronize: { configurationSection: CONFIG_SECTION },
       middleware: {
         provideCodeLenses: (document, token, next) => (this._config.codeLensEnable ? next(document, token) : []),
       },

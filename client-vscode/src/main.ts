@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { RESTART_SETTINGS, CONFIG_SECTION } from './config';
 import { ServerController } from './language_client';
+import { ONNX_EDITOR_VIEW_TYPE } from './lsp_ext';
+import { OnnxReportEditor, ReportPanels } from './report_panel';
 import { ServerStatusItem } from './status';
 
 let controller: ServerController | undefined;
@@ -11,7 +13,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Learning Mechanics', { log: true });
   const status = new ServerStatusItem();
   controller = new ServerController(context.extensionPath, output, status);
-  context.subscriptions.push(output, status, ...registerCommands(controller, output));
+  const reports = new ReportPanels(context.extensionUri, controller);
+  context.subscriptions.push(output, status, reports, ...registerCommands(controller, output, reports));
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(ONNX_EDITOR_VIEW_TYPE, new OnnxReportEditor(context.extensionUri, controller), {
+      supportsMultipleEditorsPerDocument: true,
+    }),
+  );
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(change => {
       if (controller === undefined || !change.affectsConfiguration(CONFIG_SECTION)) {

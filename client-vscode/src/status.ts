@@ -33,8 +33,9 @@ export class ServerStatusItem implements vscode.Disposable {
   public showServerStatus(status: ServerStatusParams): void {
     const icon = status.health === 'error' ? '$(error)' : !status.quiescent ? '$(sync~spin)' : status.health === 'warning' ? '$(warning)' : '$(pulse)';
     const background = status.health === 'error' ? 'errorBackground' : status.health === 'warning' ? 'warningBackground' : undefined;
-    const state = status.quiescent ? status.health : 'busy';
-    this.set(`${icon} LM`, `Learning Mechanics: ${state}${status.message ? `\n${status.message}` : ''}`, background);
+    const state = status.state ?? (status.quiescent ? status.health : 'busy');
+    const label = status.state === 'validating' && status.percentage !== undefined ? `LM ${status.percentage}%` : 'LM';
+    this.set(`${icon} ${label}`, `Learning Mechanics: ${state}${status.message ? `\n${status.message}` : ''}`, background);
   }
 
   public dispose(): void {

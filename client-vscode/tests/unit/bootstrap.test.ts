@@ -4,7 +4,7 @@ import { findDotnet, resolveServerLaunch, type FileProbe, type HostEnvironment }
 import type { Config } from '../../src/config';
 
 const linux: HostEnvironment = { platform: 'linux', env: { PATH: '/usr/local/bin:/usr/bin' }, homeDir: '/home/u' };
-const baseConfig: Config = { serverPath: '', dotnetPath: 'dotnet', traceServer: 'off', trainerDevice: 'auto', trainerPath: '', trainerTimeoutSeconds: 300, codeLensEnable: true };
+const baseConfig: Config = { serverPath: '', dotnetPath: 'dotnet', traceServer: 'off', trainerDevice: 'auto', trainerPath: '', trainerTimeoutSeconds: 300, codeLensEnable: true, trainerMaxMemoryMB: 4096, inlayHintsEnable: false, analysisScope: 'openFiles' };
 
 function files(...paths: string[]): FileProbe {
   const existing = new Set(paths);

@@ -14,7 +14,10 @@ test('parseConfig_NoSettings_GivesPackageJsonDefaults', () => {
     trainerDevice: 'auto',
     trainerPath: '',
     trainerTimeoutSeconds: 300,
+    trainerMaxMemoryMB: 4096,
     codeLensEnable: true,
+    inlayHintsEnable: false,
+    analysisScope: 'openFiles',
   });
 });
 
@@ -27,6 +30,9 @@ test('parseConfig_ValidSettings_AreKept', () => {
       'trainer.device': 'cuda',
       'trainer.timeoutSeconds': 30,
       'codeLens.enable': false,
+      'inlayHints.enable': true,
+      'analysis.scope': 'workspace',
+      'trainer.maxMemoryMB': 1024,
     }),
     '/home/u',
   );
@@ -36,6 +42,9 @@ test('parseConfig_ValidSettings_AreKept', () => {
   assert.equal(config.trainerDevice, 'cuda');
   assert.equal(config.trainerTimeoutSeconds, 30);
   assert.equal(config.codeLensEnable, false);
+  assert.equal(config.inlayHintsEnable, true);
+  assert.equal(config.analysisScope, 'workspace');
+  assert.equal(config.trainerMaxMemoryMB, 1024);
 });
 
 test('parseConfig_WrongTypesOrUnknownEnumValues_FallBackToDefaults', () => {

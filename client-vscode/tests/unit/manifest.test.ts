@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { RESTART_SERVER_COMMAND, SHOW_OUTPUT_COMMAND, VALIDATE_COMMAND } from '../../src/lsp_ext';
+import {
+  CANCEL_VALIDATION_COMMAND,
+  ONNX_EDITOR_VIEW_TYPE,
+  RESTART_SERVER_COMMAND,
+  SHOW_OUTPUT_COMMAND,
+  SHOW_REPORT_COMMAND,
+  VALIDATE_ALL_COMMAND,
+  VALIDATE_COMMAND,
+} from '../../src/lsp_ext';
 
 // This file is bundled to client-vscode/out/tests/, three folders below the repository root.
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -35,7 +43,7 @@ test('manifest_CommandsMatchTheClientAndHaveTheCategory', () => {
   const commands: { command: string; category: string }[] = manifest.contributes.commands;
   assert.deepEqual(
     commands.map(command => command.command).sort(),
-    [RESTART_SERVER_COMMAND, SHOW_OUTPUT_COMMAND, VALIDATE_COMMAND].sort(),
+    [CANCEL_VALIDATION_COMMAND, RESTART_SERVER_COMMAND, SHOW_OUTPUT_COMMAND, SHOW_REPORT_COMMAND, VALIDATE_ALL_COMMAND, VALIDATE_COMMAND].sort(),
   );
   for (const command of commands) {
     assert.equal(command.category, 'Learning Mechanics');
@@ -62,4 +70,15 @@ test('manifest_ActivatesOnCSharpAndOnnxWorkspaces', () => {
   assert.deepEqual(manifest.activationEvents, ['onLanguage:csharp', 'workspaceContains:**/*.onnx']);
   assert.equal(manifest.main, './client-vscode/out/main.js');
   assert.equal(manifest.contributes.languages, undefined, 'do not redeclare csharp (ANCHORS.md §C.1)');
+});
+
+test('manifest_OnnxOpensInTheReadOnlyCustomEditor', () => {
+  const editors: { viewType: string; selector: { filenamePattern: string }[]; priority: string }[] = manifest.contributes.customEditors;
+  assert.deepEqual(editors.map(e => [e.viewType, e.selector[0].filenamePattern, e.priority]), [[ONNX_EDITOR_VIEW_TYPE, '*.onnx', 'default']]);
+});
+
+test('manifest_WebviewBundleIsPackaged', () => {
+  const ignore = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
+  assert.match(ignore, /^!client-vscode\/out\/webview\/\*\*$/m);
+  assert.match(manifest.scripts.build, /build:webview/);
 });
