@@ -13,7 +13,8 @@ public sealed class AnalysisScheduler(Analyzer analyzer, Log log, TimeSpan debou
     private sealed record Entry(int Version, Task<DocumentAnalysis> Analysis, CancellationTokenSource Cancellation);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DocumentAnalysis> _lastCompleted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Version, DocumentAnalysis Analysis)> _lastCompleted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Version, DocumentAnalysis Analysis)> _lastWithModels = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
     /// <summary>Raised after a document version's analysis completes (not raised for superseded versions).</summary>
@@ -25,6 +26,8 @@ public sealed class AnalysisScheduler(Analyzer analyzer, Log log, TimeSpan debou
     {
         if (_entries.TryRemove(uri, out var entry))
             entry.Cancellation.Cancel();
+        _lastCompleted.TryRemove(uri, out _);
+        _lastWithModels.TryRemove(uri, out _);
     }
 
     /// <summary>The analysis of exactly this version of the document.</summary>
@@ -36,8 +39,15 @@ public sealed class AnalysisScheduler(Analyzer analyzer, Log log, TimeSpan debou
         return entry.Analysis.WaitAsync(cancellationToken);
     }
 
-    /// <summary>The latest finished analysis, whatever its version; used to keep lenses stable mid-edit.</summary>
-    public DocumentAnalysis? LastCompleted(string uri) => _lastCompleted.TryGetValue(uri, out var analysis) ? analysis : null;
+    /// <summary>The finished analysis of the newest version analysed so far (not the one that finished last).</summary>
+    public DocumentAnalysis? LastCompleted(string uri) => _lastCompleted.TryGetValue(uri, out var last) ? last.Analysis : null;
+
+    /// <summary>
+    /// The last good analysis: the newest analysed version that had at least one model. While the user is half-way
+    /// through typing, the current text often has no model at all; lenses (and anything else that should not flicker
+    /// away) show this one until a version with models is analysed again. Forgotten when the document closes.
+    /// </summary>
+    public DocumentAnalysis? LastWithModels(string uri) => _lastWithModels.TryGetValue(uri, out var last) ? last.Analysis : null;
 
     private Entry Start(TextDocument document, TimeSpan delay)
     {
@@ -61,7 +71,11 @@ public sealed class AnalysisScheduler(Analyzer analyzer, Log log, TimeSpan debou
         var started = System.Diagnostics.Stopwatch.StartNew();
         var analysis = await Task.Run(() => analyzer.Analyze(document.Path, document.Text, cancellationToken), cancellationToken).ConfigureAwait(false);
         log.Info($"analysed {document.Path} v{document.Version}: {analysis.Models.Length} model(s), {analysis.Findings.Length} finding(s) in {started.Elapsed.TotalMilliseconds:F1} ms");
-        _lastCompleted[document.Uri] = analysis;
+        // Design note: analyses of superseded versions can finish after newer ones; the newer version keeps its place.
+        if (_entries.ContainsKey(document.Uri))
+            KeepNewest(_lastCompleted, document, analysis);
+        if (analysis.Models.Length > 0 && _entries.ContainsKey(document.Uri))
+            KeepNewest(_lastWithModels, document, analysis);
         if (_entries.TryGetValue(document.Uri, out var current) && current.Version == document.Version && Analysed is { } handler)
         {
             try
@@ -75,4 +89,8 @@ public sealed class AnalysisScheduler(Analyzer analyzer, Log log, TimeSpan debou
         }
         return analysis;
     }
+
+    private static void KeepNewest(ConcurrentDictionary<string, (int Version, DocumentAnalysis Analysis)> map, TextDocument document, DocumentAnalysis analysis) =>
+        map.AddOrUpdate(document.Uri, (document.Version, analysis),
+            (_, existing) => document.Version >= existing.Version || document.Version < 0 ? (document.Version, analysis) : existing);
 }

@@ -15,6 +15,9 @@ namespace LearningMechanics.Server.Validation;
 /// </summary>
 public sealed class ValidationRunner(ServerState state)
 {
+    /// <summary>Resident-memory cap of the trainer child when the trainer.maxMemoryMB setting is absent, in MiB.</summary>
+    public const int DefaultTrainerMemoryMB = 4096;
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _perModel = new(StringComparer.Ordinal);
 
     public async Task<ValidationVerdict> ValidateAsync(TextDocument document, ModelAnalysis model, string contentHash, CancellationToken cancellationToken)
@@ -31,7 +34,8 @@ public sealed class ValidationRunner(ServerState state)
             try
             {
                 var job = ValidationPlanner.ForwardStatsJob(model, state.Settings.TrainerDevice);
-                var outcome = await TrainerProcess.RunAsync(job, progress, state.Settings.EffectiveTrainerTimeout, cancellationToken).ConfigureAwait(false);
+                var outcome = await TrainerProcess.RunAsync(job, progress, state.Settings.EffectiveTrainerTimeout,
+                    TrainerProcessOptions.Default with { MemoryLimitBytes = (long)(state.Settings.TrainerMaxMemoryMB ?? DefaultTrainerMemoryMB) * 1024 * 1024 }, cancellationToken).ConfigureAwait(false);
                 verdict = outcome.Result is { } result
                     ? ValidationPlanner.Judge(model, contentHash, result)
                     : ValidationPlanner.Failed(model, contentHash, outcome.Describe());

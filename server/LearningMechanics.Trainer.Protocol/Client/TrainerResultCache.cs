@@ -11,10 +11,16 @@ namespace LearningMechanics.Trainer.Protocol.Client;
 /// Experiment results keyed by a SHA-256 of (protocol version, model graph without source spans, experiment, seed,
 /// device), in memory and optionally in a directory (one JSON file per key). Source spans are left out of the key so
 /// that editing an unrelated line does not invalidate a run; everything else that reaches the trainer is in it.
+/// A directory that cannot be written (read-only, disk full) degrades to the in-memory cache; <paramref name="onWarning"/>
+/// gets one message saying so.
 /// </summary>
-public sealed class TrainerResultCache(string? directory = null)
+public sealed class TrainerResultCache(string? directory = null, Action<string>? onWarning = null)
 {
     private readonly ConcurrentDictionary<string, CachedExperiment> _entries = new();
+    private int _warned;
+
+    /// <summary>False once writing to the directory failed: results are then kept in memory only.</summary>
+    public bool Persisting => directory is not null && Volatile.Read(ref _warned) == 0;
 
     public static string Key(ModelGraph graph, ExperimentRequest experiment, int seed, string device)
     {
@@ -68,6 +74,9 @@ public sealed class TrainerResultCache(string? directory = null)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A cache that cannot persist still works in memory.
+            TryDelete(path + ".tmp");
+            if (Interlocked.Exchange(ref _warned, 1) == 0)
+                onWarning?.Invoke($"the trainer result cache {directory} cannot be written ({e.Message}); results are kept in memory only");
         }
     }
 
@@ -98,6 +107,18 @@ public sealed class TrainerResultCache(string? directory = null)
             Store(keys[missing[freshIdx]], entry);
         }
         return new TrainerCompleted(fresh with { Results = cached.Select(c => c!.Result).ToImmutableArray() });
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing more to do on a broken directory.
+        }
     }
 
     private string? PathOf(string key) => directory is null ? null : Path.Combine(directory, key + ".json");
