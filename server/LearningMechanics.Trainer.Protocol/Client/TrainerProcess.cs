@@ -119,6 +119,9 @@ public static class TrainerProcess
         var exitCode = process.ExitCode;
         if (state.Result is { } result)
             return new TrainerCompleted(result);
+        // The memory watcher's kill usually ends the wait above as a normal exit (137), not as a cancellation.
+        if (state.MemoryExceeded is long exceeded)
+            return MemoryCrash(process, exceeded, options.MemoryLimitBytes!.Value, stderr);
         if (state.Error is { } errorMessage)
             return new TrainerFailed(errorMessage, exitCode);
         return new TrainerCrashed(exitCode, CrashReason(exitCode, stderr.Lines()), stderr.Lines());
