@@ -46,7 +46,10 @@ export interface ReportParams {
   readonly modelName?: string;
 }
 
-/** Mirrors `DocumentReport`. */
+/**
+ * Mirrors `DocumentReport`. The server omits null fields (JSON `WhenWritingNull`), so a `| null` field may also be
+ * missing: test it with `== null`.
+ */
 export interface DocumentReport {
   readonly path: string;
   readonly models: readonly ModelReport[];

@@ -51,10 +51,11 @@ export class OnnxReportEditor implements vscode.CustomReadonlyEditorProvider {
     return { uri, dispose: () => undefined };
   }
 
-  public async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+  public resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this._extensionUri);
     const name = document.uri.path.split('/').pop() ?? 'model.onnx';
-    await attachReport(panel.webview, this._extensionUri, this._controller, document.uri.toString(), `ONNX model: ${name}`);
+    // Not awaited: VS Code shows the webview only after this method returns, and the report waits for the page's "ready".
+    void attachReport(panel.webview, this._extensionUri, this._controller, document.uri.toString(), `ONNX model: ${name}`);
   }
 }
 

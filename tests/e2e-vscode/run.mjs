@@ -4,8 +4,11 @@
 // checks what a user sees: (a) a hover over `Linear(784, 128)` in Mlp3.cs that contains "100,480",
 // (b) a warning squiggle in DeepReluDefaultInit.cs, (c) a code lens containing "params" in Mlp3.cs,
 // (d) clicking the lens's "Validate" runs the server's learningMechanics.validate and shows its per-model summary
-// (the trainer is not bundled in the vsix, so the summary may say it did not complete; that still proves the
-// client command reached the server with the lens's arguments and came back).
+// (the trainer is not bundled in the vsix; the repository's trainer build is used when it exists, see TRAINER below),
+// (e) a progress notification shows while that validation runs, (f) the report webview opens after it with the
+// predicted and measured q curves, (g) a code action applied in DeepReluDefaultInit.cs changes the file text,
+// (h) samples/onnx/mlp.onnx opens in the ONNX custom editor with its per-layer table, (i) turning
+// learningMechanics.codeLens.enable off in the settings removes the code lenses from Mlp3.cs.
 // The last line printed is always "<n> passed, <m> failed"; the exit code is 0 only when nothing failed.
 //
 // Prerequisites (scripts/e2e-vscode.sh installs them): Node 24 and code-server 4.139.1 under .tools/,
@@ -33,7 +36,11 @@ const CHROMIUM = '/usr/bin/chromium';
 const VSIX = path.resolve(process.env.LM_E2E_VSIX ?? path.join(REPO, 'artifacts', 'learning-mechanics.vsix'));
 const WORKSPACE = path.resolve(process.env.LM_E2E_WORKSPACE ?? path.join(REPO, 'samples'));
 const EXTRA_SETTINGS = JSON.parse(process.env.LM_E2E_SETTINGS ?? '{}');
-const RUN_BUDGET_MS = Number(process.env.LM_E2E_TIMEOUT_S ?? 270) * 1000;
+const RUN_BUDGET_MS = Number(process.env.LM_E2E_TIMEOUT_S ?? 290) * 1000;
+/** The repository's trainer build, if any: with it, check (f) shows measured as well as predicted q. */
+const TRAINER = ['Release', 'Debug']
+  .map(configuration => path.join(REPO, 'server', 'LearningMechanics.Trainer', 'bin', configuration, 'net10.0', 'linux-x64', 'LearningMechanics.Trainer.dll'))
+  .find(file => fs.existsSync(file));
 /** How long one check waits for the server's answer to show up (the first answer includes server start-up). */
 const CHECK_TIMEOUT_MS = 60_000;
 
@@ -47,13 +54,26 @@ const checks = [
   { name: '(b) warning squiggle in DeepReluDefaultInit.cs', passed: false },
   { name: '(c) code lens containing "params" in Mlp3.cs', passed: false },
   { name: '(d) clicking the Validate lens in Mlp3.cs shows the server\'s validation summary', passed: false },
+  { name: '(e) a progress notification shows while the validation runs', passed: false },
+  { name: '(f) the report webview opens after validation with predicted and measured q curves', passed: false },
+  { name: '(g) the code action "Use critical initialisation" changes the text of DeepReluDefaultInit.cs', passed: false },
+  { name: '(h) samples/onnx/mlp.onnx opens in the ONNX custom editor with its per-layer table', passed: false },
+  { name: '(i) turning learningMechanics.codeLens.enable off removes the code lenses', passed: false },
 ];
+/** Filled by check (d), judged by check (e): whether the "Validating" progress toast was seen. */
+const validation = { progressSeen: false, progressText: '' };
 
 let codeServer;
 let browser;
 let finished = false;
 
+/** The workspace's files as they were before the run; `finish` puts back any that an edit check managed to save. */
+const originalFiles = new Map();
+
 async function main() {
+  for (const file of fs.readdirSync(WORKSPACE, { recursive: true }).map(String).filter(file => file.endsWith('.cs'))) {
+    originalFiles.set(path.join(WORKSPACE, file), fs.readFileSync(path.join(WORKSPACE, file)));
+  }
   fs.rmSync(OUTPUT, { recursive: true, force: true });
   fs.mkdirSync(OUTPUT, { recursive: true });
   for (const [what, file] of [['Node 24', NODE24], ['code-server', CODE_SERVER], ['Chromium', CHROMIUM], ['the vsix', VSIX]]) {
@@ -80,6 +100,8 @@ async function main() {
     'extensions.autoUpdate': false,
     'editor.hover.delay': 300,
     'editor.codeLens': true,
+    // code-server defaults to afterDelay; the code-action check must not save its edit into samples/.
+    'files.autoSave': 'off',
     'window.restoreWindows': 'none',
     'git.openRepositoryInParentFolders': 'never',
     'chat.disableAIFeatures': true,
@@ -89,6 +111,10 @@ async function main() {
     'learningMechanics.trainer.timeoutSeconds': 60,
     ...EXTRA_SETTINGS,
   };
+  if (TRAINER !== undefined && settings['learningMechanics.trainer.path'] === undefined) {
+    settings['learningMechanics.trainer.path'] = TRAINER;
+    EXTRA_SETTINGS['learningMechanics.trainer.path'] = TRAINER;
+  }
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   // code-server is a remote window: settings with "machine" scope (server.path, dotnet.path, trainer.path) are read
   // from the remote machine's settings, not from User settings (measured: LMECH_TRAINER stayed unset otherwise).
@@ -151,8 +177,148 @@ async function main() {
   await runCheck(page, checks[0], '01-hover', () => checkHover(page));
   await runCheck(page, checks[2], '02-codelens', () => checkCodeLens(page));
   await runCheck(page, checks[3], '03-validate', () => checkValidateLens(page));
+  await runCheck(page, checks[4], '05-progress', async () => {
+    if (!validation.progressSeen) {
+      throw new Error('no "Learning Mechanics: Validating" progress notification was seen while validating');
+    }
+    log(`progress notification: ${validation.progressText}`);
+  });
+  await runCheck(page, checks[5], '06-report-chart', () => checkReportChart(page));
+  await closeAllEditors(page);
   await openFromExplorer(page, 'DeepReluDefaultInit.cs');
   await runCheck(page, checks[1], '04-squiggle', () => checkWarningSquiggle(page));
+  await runCheck(page, checks[6], '07-code-action', () => checkCodeAction(page));
+  await closeAllEditors(page);
+  await runCheck(page, checks[7], '08-onnx-editor', () => checkOnnxEditor(page));
+  await closeAllEditors(page);
+  await openFromExplorer(page, 'Mlp3.cs');
+  await runCheck(page, checks[8], '10-codelens-off', () => checkCodeLensSetting(page));
+}
+
+async function checkReportChart(page) {
+  // The client opens the report beside the editor once validation returns; code-server nests the page in
+  // iframe.webview > iframe#active-frame.
+  const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  const legend = frame.locator('.u-legend');
+  const found = await poll(async () => (await legend.count()) > 0 && /predicted q/.test((await legend.first().innerText()).replace(/\s+/g, ' ')));
+  if (!found) {
+    throw new Error('no chart with a "predicted q" series in the report webview');
+  }
+  const labels = await frame.locator('.u-legend .u-series .u-label').allInnerTexts();
+  const text = labels.join(' | ');
+  // With a static legend uPlot lists only the y series, one per curve.
+  const curves = labels.filter(label => / q/.test(label)).length;
+  log(`report legend: ${text} (${curves} curves)`);
+  if (TRAINER !== undefined && !/measured q/.test(text)) {
+    throw new Error(`the chart has no measured curve although a trainer was configured (${TRAINER}); legend: ${text}`);
+  }
+  if (curves < 2) {
+    throw new Error(`expected two curves (predicted and measured), legend shows: ${text}`);
+  }
+}
+
+async function checkCodeAction(page) {
+  const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  const line = editor.locator('.view-line', { hasText: 'Linear fc1 = ' }).first();
+  await line.click();
+  await page.keyboard.press('End');
+  const item = page.locator('.action-widget .action-item, .action-widget .monaco-list-row', { hasText: 'Use critical initialisation' });
+  const shown = await poll(async () => {
+    if ((await item.count()) > 0) {
+      return true;
+    }
+    await page.keyboard.press('Escape');
+    await line.click();
+    await page.keyboard.press('Control+Period');
+    await page.waitForTimeout(1_000);
+    return (await item.count()) > 0;
+  });
+  if (!shown) {
+    const offered = await page.locator('.action-widget').allInnerTexts();
+    throw new Error(`the quick-fix menu never offered "Use critical initialisation"; it showed: ${JSON.stringify(offered)}`);
+  }
+  await item.first().click();
+  const changed = await poll(async () => (await editor.innerText()).replace(/\u00a0/g, ' ').includes('init.kaiming_normal_(fc1.weight'));
+  if (!changed) {
+    throw new Error('the editor text does not contain "init.kaiming_normal_(fc1.weight" after the code action');
+  }
+  log('code action inserted init.kaiming_normal_(fc1.weight, nonlinearity: init.NonlinearityType.ReLU)');
+  await screenshot(page, '07-code-action-applied');
+  // Undo, so that the file is clean again and closing it asks nothing (the sample must not change on disk).
+  await page.keyboard.press('Control+z');
+  await poll(async () => !(await editor.innerText()).includes('kaiming_normal_(fc1.weight'));
+}
+
+async function checkOnnxEditor(page) {
+  const folder = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: /^onnx$/ }) }).first();
+  if ((await folder.getAttribute('aria-expanded')) !== 'true') {
+    await folder.click();
+  }
+  await openFromExplorer(page, 'mlp.onnx', false);
+  const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  const rows = frame.locator('section.model table tbody tr');
+  if (!(await poll(async () => (await rows.count()) > 0))) {
+    const text = await frame.locator('#root').innerText().catch(() => '(no webview content)');
+    throw new Error(`the ONNX editor shows no layer rows; it shows: ${text.slice(0, 300)}`);
+  }
+  const heading = await frame.locator('h1').first().innerText();
+  const summary = (await frame.locator('dl').first().innerText()).replace(/\s+/g, ' ');
+  log(`ONNX editor: "${heading}", ${await rows.count()} layer rows; ${summary.slice(0, 200)}`);
+  if (!/mlp\.onnx/.test(heading)) {
+    throw new Error(`the custom editor's heading is "${heading}", not the ONNX report`);
+  }
+}
+
+async function checkCodeLensSetting(page) {
+  const lenses = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration');
+  if (!(await poll(async () => (await lenses.count()) > 0))) {
+    throw new Error('Mlp3.cs shows no code lens before the setting is turned off');
+  }
+  // As a user would: the Settings editor, search for the setting, untick it, back to Mlp3.cs.
+  await runCommand(page, 'Preferences: Open User Settings');
+  const editor = page.locator('.settings-editor');
+  await editor.waitFor({ timeout: 20_000 });
+  await page.keyboard.type('learningMechanics.codeLens.enable');
+  // Only our setting's checkbox: until the search settles, the editor lists other settings (Format On Save first).
+  const checkbox = editor.locator('.setting-item-bool', { hasText: 'Show code lenses (on/off)' }).locator('.setting-value-checkbox').first();
+  await checkbox.waitFor({ timeout: 20_000 });
+  // The list re-renders while the search settles, so a click can land on a replaced element: retry until it sticks.
+  const unticked = await poll(async () => {
+    if ((await checkbox.getAttribute('aria-checked')) === 'false') {
+      return true;
+    }
+    await checkbox.click();
+    await page.waitForTimeout(1_000);
+    return (await checkbox.getAttribute('aria-checked')) === 'false';
+  });
+  await screenshot(page, '09-settings');
+  if (!unticked) {
+    throw new Error('could not untick learningMechanics.codeLens.enable in the Settings editor');
+  }
+  // The Settings editor may be a modal over Mlp3.cs: count the lenses anywhere on the page (only Mlp3.cs is open).
+  const allLenses = page.locator('.monaco-editor .codelens-decoration');
+  const gone = await poll(async () => (await allLenses.count()) === 0);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  if (!gone) {
+    throw new Error(`code lenses still shown after turning learningMechanics.codeLens.enable off: ${JSON.stringify(await allLenses.allInnerTexts())}`);
+  }
+  log('code lenses gone after learningMechanics.codeLens.enable = false');
+}
+
+async function closeAllEditors(page) {
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForTimeout(500);
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
 }
 
 async function checkHover(page) {
@@ -239,6 +405,11 @@ async function checkValidateLens(page) {
       throw new Error(`validate failed: ${broken.replace(/\s+/g, ' ')}`);
     }
     // The progress toast says "Learning Mechanics: Validating ..."; the result toast is any other one of ours.
+    const progress = texts.find(text => /Learning Mechanics: Validating/.test(text));
+    if (progress !== undefined && !validation.progressSeen) {
+      validation.progressSeen = true;
+      validation.progressText = progress.replace(/\s+/g, ' ').slice(0, 200);
+    }
     summary = texts.find(text => /Learning Mechanics: (?!Validating)/.test(text));
     return summary !== undefined;
   });
@@ -293,7 +464,7 @@ function throwIfServerFailed() {
   }
 }
 
-async function openFromExplorer(page, fileName) {
+async function openFromExplorer(page, fileName, textEditor = true) {
   const row = page.locator('.explorer-folders-view .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^${fileName.replace(/\./g, '\\.')}$`) }),
   });
@@ -302,7 +473,9 @@ async function openFromExplorer(page, fileName) {
     .locator('.editor-group-container.active .tab.active', { hasText: fileName })
     .first()
     .waitFor({ timeout: 20_000 });
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
+  if (textEditor) {
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
+  }
   log(`opened ${fileName}`);
 }
 
@@ -439,6 +612,12 @@ async function finish(setupError) {
     // The browser may already be gone.
   }
   await stopCodeServer();
+  for (const [file, content] of originalFiles) {
+    if (!fs.existsSync(file) || !fs.readFileSync(file).equals(content)) {
+      fs.writeFileSync(file, content);
+      log(`restored ${path.relative(REPO, file)}, which the run had changed`);
+    }
+  }
   const nPassed = checks.filter(check => check.passed).length;
   const nFailed = checks.length - nPassed;
   if (nFailed > 0) {

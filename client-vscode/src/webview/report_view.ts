@@ -46,7 +46,7 @@ function render(report: DocumentReport, title: string): void {
       ['graph', o.graphName], ['producer', o.producer || '—'], ['IR / opsets', `${o.irVersion} / ${o.opsets}`],
       ['file', `${(o.fileBytes / 1024).toFixed(1)} KiB`], ['nodes', String(o.nodeCount)], ['parameters', o.parameterCount.toLocaleString('en-US')],
       ['unknown ops', o.unknownOps.length === 0 ? 'none' : o.unknownOps.join(', ')],
-      ['ONNX Runtime probe', o.probeBatchSize === null ? 'not run' : `batch ${o.probeBatchSize}, N(0,1) inputs, ${(o.probeMilliseconds ?? 0).toFixed(0)} ms`],
+      ['ONNX Runtime probe', o.probeBatchSize == null ? 'not run' : `batch ${o.probeBatchSize}, N(0,1) inputs, ${(o.probeMilliseconds ?? 0).toFixed(0)} ms`],
       ...o.probeNotes.map((note): [string, string] => ['probe note', note]),
     ]));
   }
@@ -80,7 +80,7 @@ function renderModel(model: ModelReport): void {
 }
 
 function drawChart(container: HTMLElement, layers: readonly ReportLayer[]): void {
-  const rows = layers.filter(l => l.predictedQ !== null || l.measuredQ !== null || l.probeQ !== null);
+  const rows = layers.filter(l => l.predictedQ != null || l.measuredQ != null || l.probeQ != null);
   if (rows.length === 0) {
     container.append(element('p', { class: 'muted' }, 'No per-layer q to plot.'));
     return;
@@ -89,11 +89,11 @@ function drawChart(container: HTMLElement, layers: readonly ReportLayer[]): void
   const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   const foreground = color('--vscode-foreground', '#ccc');
   const grid = color('--vscode-editorWidget-border', '#444');
-  const positive = (v: number | null) => (v !== null && v > 0 ? v : null);
+  const positive = (v: number | null) => (v != null && v > 0 ? v : null);
   const series: uPlot.Series[] = [{ label: 'depth' }];
   const data: (number | null)[][] = [rows.map(l => l.depth)];
   const add = (label: string, values: (number | null)[], stroke: string, dash?: number[]) => {
-    if (values.some(v => v !== null)) {
+    if (values.some(v => v != null)) {
       series.push({ label, stroke, width: 2, dash, points: { show: true, size: 6, fill: stroke }, spanGaps: true });
       data.push(values);
     }
@@ -109,7 +109,7 @@ function drawChart(container: HTMLElement, layers: readonly ReportLayer[]): void
       height: 300,
       title: 'q per layer by depth (log scale)',
       scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [{ ...axis, label: 'depth (layer index)' }, { ...axis, label: 'q = E[output²]', size: 70 }],
+      axes: [{ ...axis, label: 'depth (layer index)', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, { ...axis, label: 'q = E[output²]', size: 70 }],
       series,
       legend: { live: false },
     },
@@ -120,7 +120,7 @@ function drawChart(container: HTMLElement, layers: readonly ReportLayer[]): void
 }
 
 function layerTable(model: ModelReport): HTMLElement {
-  const hasWeights = model.layers.some(l => l.weights !== null);
+  const hasWeights = model.layers.some(l => l.weights != null);
   const headers = ['#', 'layer', 'op', 'input', 'output', 'params', 'predicted q', 'measured q', ...(hasWeights ? ['σw² = Var·fan_in', 'spectral norm', 'alpha (fit)'] : [])];
   const body = element('tbody', {});
   const addRows = (from: number, to: number) => {
@@ -129,7 +129,7 @@ function layerTable(model: ModelReport): HTMLElement {
       const cells = [String(l.depth), l.name, l.op, l.inputShape, l.outputShape, l.parameters.toLocaleString('en-US'), num(l.predictedQ), num(measured)];
       if (hasWeights) {
         const w = l.weights;
-        cells.push(w ? num(w.sigmaW2) : '', w ? num(w.spectralNorm) : '', w ? (w.alpha !== null ? `${num(w.alpha)} (${w.alphaStatus})` : w.alphaStatus) : '');
+        cells.push(w ? num(w.sigmaW2) : '', w ? num(w.spectralNorm) : '', w ? (w.alpha != null ? `${num(w.alpha)} (${w.alphaStatus})` : w.alphaStatus) : '');
       }
       body.append(element('tr', { title: l.description }, ...cells.map(c => element('td', {}, c))));
     }
@@ -148,7 +148,7 @@ function layerTable(model: ModelReport): HTMLElement {
 }
 
 function num(value: number | null | undefined): string {
-  if (value === null || value === undefined) {
+  if (value == null || value === undefined) {
     return '—';
   }
   const magnitude = Math.abs(value);
