@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: .NET unit and end-to-end tests (the LSP server spawned as a process, the trainer as a child process),
-# then the real-VS-Code end-to-end test (code-server + Playwright + Chromium). Installs what it needs first.
+# then a second, non-VS Code LSP client (tests/lsp-client), then the real-VS-Code end-to-end test (code-server + Playwright + Chromium). Installs what it needs first.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p artifacts
@@ -24,6 +24,15 @@ if command -v npm >/dev/null 2>&1; then
   { npm ci --no-audit --no-fund --loglevel=error && npm run -s test:unit; } 2>&1 | tee "$unit_log"
   p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$unit_log" | tail -n 1); f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$unit_log" | tail -n 1)
   if [ -z "$p" ]; then echo "client unit tests: no summary"; failed=$((failed + 1)); else passed=$((passed + p)); failed=$((failed + ${f:-0})); fi
+fi
+
+# The second client: plain LSP from Node (vscode-languageserver-protocol), no VS Code; needs the Release server build.
+if command -v node >/dev/null 2>&1; then
+  lsp_log=artifacts/lsp-client.log
+  node tests/lsp-client/run.mjs 2>&1 | tee "$lsp_log"
+  summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$lsp_log" | tail -n 1)
+  if [ -z "$summary" ]; then echo "lsp-client: no summary"; failed=$((failed + 1)); else
+    passed=$((passed + $(cut -d' ' -f1 <<<"$summary"))); failed=$((failed + $(cut -d' ' -f3 <<<"$summary"))); fi
 fi
 
 if [ "${SKIP_VSCODE_E2E:-0}" != "1" ]; then
