@@ -19,7 +19,7 @@
 //   LM_E2E_WORKSPACE  the folder to open              (default samples/)
 //   LM_E2E_SETTINGS   JSON merged into the user and the remote-machine settings
 //                     (e.g. {"learningMechanics.server.path": "..."})
-//   LM_E2E_TIMEOUT_S  budget for the whole run        (default 270)
+//   LM_E2E_TIMEOUT_S  budget for the whole run        (default 290)
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
