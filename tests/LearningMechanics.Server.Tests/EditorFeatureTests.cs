@@ -57,6 +57,14 @@ public sealed class EditorFeatureTests
         var hints = await client.RequestAsync("textDocument/inlayHint", new { textDocument = new { uri }, range = new { start = new { line = 0, character = 0 }, end = new { line = 100, character = 0 } } });
         Assert.Contains(hints!.AsArray(), h => h!["label"]!.GetValue<string>().StartsWith("→ [", StringComparison.Ordinal) && h["label"]!.GetValue<string>().Contains("128]"));
 
+        // Mid-edit (the Sequential call left open): the lenses stay.
+        var halfTyped = fixedText.Replace("(\"fc3\", Linear(64, 10)));", "(\"fc3\", Linear(64, ", StringComparison.Ordinal);
+        Assert.NotEqual(fixedText, halfTyped);
+        await client.NotifyAsync("textDocument/didChange", new { textDocument = new { uri, version = 3 }, contentChanges = new[] { new { text = halfTyped } } });
+        var midEditLenses = await client.RequestAsync("textDocument/codeLens", new { textDocument = new { uri } });
+        Assert.Contains(midEditLenses!.AsArray(), l => l!["command"]!["title"]!.GetValue<string>().Contains("params"));
+        await client.NotifyAsync("textDocument/didChange", new { textDocument = new { uri, version = 4 }, contentChanges = new[] { new { text = fixedText } } });
+
         // Report: predicted q per layer for C#; for ONNX also the stored weights and the ONNX Runtime probe.
         var report = await client.RequestAsync("learningMechanics/report", new { uri });
         Assert.Contains(report!["models"]![0]!["layers"]!.AsArray(), l => l!["predictedQ"] is not null);
