@@ -14,12 +14,22 @@ public static class RpcFuzz
 {
     private static readonly string[] s_methods = ["textDocument/hover", "textDocument/codeLens", "textDocument/diagnostic", "workspace/executeCommand", "textDocument/didOpen", "textDocument/didChange", "textDocument/didClose", "initialize", "$/cancelRequest", "workspace/didChangeConfiguration", "no/such/method", "$/unknownNotification", ""];
 
+    private static byte[] s_previous = [];
+
     public static async Task<int> RunAsync(int cases, int seed, TimeSpan budget)
     {
         var random = new Random(seed);
         var start = new ProcessStartInfo("dotnet", [Session.ServerDll, "--stdio"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var server = Process.Start(start)!;
-        server.ErrorDataReceived += (_, _) => { };
+        var stderrTail = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        server.ErrorDataReceived += (sender, e) =>
+        {
+            if (e.Data is null)
+                return;
+            stderrTail.Enqueue(e.Data);
+            while (stderrTail.Count > 8)
+                stderrTail.TryDequeue(out _);
+        };
         server.BeginErrorReadLine();
         var input = server.StandardInput.BaseStream;
         var answers = new ConcurrentDictionary<long, JsonNode>();
@@ -33,16 +43,29 @@ public static class RpcFuzz
         {
             if (caseIdx == initializeAt)
                 await Send(input, """{"jsonrpc":"2.0","id":999999999,"method":"initialize","params":{"capabilities":{}}}""");
-            await input.WriteAsync(Case(random, caseIdx));
-            await input.FlushAsync();
+            var bytes = Case(random, caseIdx);
+            try
+            {
+                await input.WriteAsync(bytes);
+                await input.FlushAsync();
+            }
+            catch (IOException)
+            {
+                dead = true;
+                server.WaitForExit(2000);
+                Console.WriteLine($"case {caseIdx} (seed {seed}): the server closed its input{(server.HasExited ? $", exit code {server.ExitCode}" : "")}; the case before it was:\n{Encoding.UTF8.GetString(s_previous)}\nserver stderr tail:\n{string.Join("\n", stderrTail)}");
+                break;
+            }
+            s_previous = bytes;
             ran++;
             var answered = false;
             for (var attempt = 0; attempt < 3 && !answered; attempt++)
             {
                 var id = ++probeId;
-                await Send(input, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ""","method":"textDocument/hover","params":{"textDocument":{"uri":"file:///nowhere/x.cs"},"position":{"line":0,"character":0}}}""");
+                if (!await TrySend(input, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ""","method":"textDocument/hover","params":{"textDocument":{"uri":"file:///nowhere/x.cs"},"position":{"line":0,"character":0}}}"""))
+                    break;
                 var waited = Stopwatch.StartNew();
-                while (!answers.ContainsKey(id) && waited.Elapsed < TimeSpan.FromSeconds(5) && !server.HasExited)
+                while (!answers.ContainsKey(id) && waited.Elapsed < TimeSpan.FromSeconds(2) && !server.HasExited)
                     await Task.Delay(1);
                 answered = answers.ContainsKey(id);
                 if (!answered)
@@ -51,7 +74,8 @@ public static class RpcFuzz
             if (!answered)
             {
                 dead = true;
-                Console.WriteLine($"case {caseIdx} (seed {seed}): server stopped answering{(server.HasExited ? $", exited {server.ExitCode}" : "")}");
+                server.WaitForExit(2000);
+                Console.WriteLine($"case {caseIdx} (seed {seed}): server stopped answering{(server.HasExited ? $", exited {server.ExitCode}" : "")}; the case was:\n{Encoding.UTF8.GetString(bytes)}\nserver stderr tail:\n{string.Join("\n", stderrTail)}");
                 break;
             }
         }
@@ -96,6 +120,19 @@ public static class RpcFuzz
         for (var k = random.Next(1, 6); k > 0; k--)
             chars[random.Next(chars.Length)] = "{}[]\",:\\x0"[random.Next(10)];
         return new string(chars);
+    }
+
+    private static async Task<bool> TrySend(Stream input, string body)
+    {
+        try
+        {
+            await Send(input, body);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static async Task Send(Stream input, string body)

@@ -52,7 +52,7 @@ public static partial class FrameSanitizer
                 var body = new byte[length];
                 if (await ReadExactlyAsync(reader, body).ConfigureAwait(false) < length)
                     break;
-                if (!IsJsonObjectOrArray(body, out var problem))
+                if (!IsJsonRpcMessage(body, out var problem))
                 {
                     log.Error($"malformed JSON-RPC message: {problem}");
                     body = Encoding.UTF8.GetBytes(Replacement(body, problem));
@@ -150,13 +150,26 @@ public static partial class FrameSanitizer
         }
     }
 
-    private static bool IsJsonObjectOrArray(byte[] body, out string? problem)
+    private static bool IsJsonRpcMessage(byte[] body, out string? problem)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
-            var kind = document.RootElement.ValueKind;
-            problem = kind is JsonValueKind.Object or JsonValueKind.Array ? null : $"a JSON {kind} is not a JSON-RPC message";
+            var root = document.RootElement;
+            var kind = root.ValueKind;
+            // Batches (arrays) are not part of LSP, and StreamJsonRpc ends the connection on one.
+            problem = kind is JsonValueKind.Object ? null : $"a JSON {kind} is not a JSON-RPC message";
+            // StreamJsonRpc closes the whole connection on an id or method of the wrong JSON type (found by the
+            // JSON-RPC fuzzer, bench/lsp fuzz-rpc): such a message becomes a ParseError here instead.
+            if (kind == JsonValueKind.Object && root.TryGetProperty("id", out var id)
+                && !(id.ValueKind is JsonValueKind.String or JsonValueKind.Null || (id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out _))))
+                problem = $"a JSON-RPC id must be an integer, a string or null, not {id.ValueKind}";
+            if (kind == JsonValueKind.Object && root.TryGetProperty("method", out var method) && method.ValueKind != JsonValueKind.String)
+                problem = $"a JSON-RPC method must be a string, not {method.ValueKind}";
+            if (kind == JsonValueKind.Object && !root.TryGetProperty("method", out _) && !(root.TryGetProperty("id", out _) && (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out _))))
+                problem = "a JSON-RPC message needs a method, or an id with a result or an error";
+            if (kind == JsonValueKind.Object && root.TryGetProperty("params", out var parameters) && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Null))
+                problem = $"JSON-RPC params must be an object or an array, not {parameters.ValueKind}";
             return problem is null;
         }
         catch (JsonException ex)
