@@ -4,6 +4,7 @@ using LearningMechanics.Cli.Commands;
 return args switch
 {
     ["check", .. var rest] => CheckCommand.Run(rest, Console.Out, Console.Error),
+    ["validate-grid", .. var rest] => ValidateGridCommand.Run(rest, Console.Out, Console.Error),
     ["--version"] => Version(),
     _ => Usage(),
 };

@@ -80,6 +80,7 @@ public sealed class LanguageServer : IDisposable
         new ExecuteCommandHandler(state),
         new DidChangeConfigurationHandler(state),
         new DidChangeWatchedFilesHandler(state),
+        new WorkDoneProgressCancelHandler(state),
         new CodeActionHandler(state),
         new InlayHintHandler(state),
         new ReportHandler(state),

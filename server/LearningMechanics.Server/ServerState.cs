@@ -22,6 +22,9 @@ public sealed class ServerState(DocumentStore documents, AnalysisScheduler sched
     /// <summary>ONNX Runtime probe results by file path and content stamp (the probe runs a session, so it is computed once).</summary>
     public ConcurrentDictionary<string, Task<LearningMechanics.Analysis.Onnx.OnnxProbeResult>> OnnxProbes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Cancellation of long work by its $/progress token, for window/workDoneProgress/cancel.</summary>
+    public ConcurrentDictionary<string, CancellationTokenSource> ProgressCancellations { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The analyser the scheduler uses; the report handler also asks it for the ONNX file report.</summary>
     public Analyzer Analyzer { get; init; } = new();
 

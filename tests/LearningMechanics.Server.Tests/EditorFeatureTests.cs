@@ -85,6 +85,26 @@ public sealed class EditorFeatureTests
         Assert.Equal(0, await client.WaitForExitAsync(Wait));
     }
 
+    [Fact]
+    public async Task Validation_CancelOnItsProgress_StopsTheTrainerAndReportsCancelled()
+    {
+        await using var client = new LspProcessClient(RepoPaths.ServerDll);
+        await client.RequestAsync("initialize", new { processId = Environment.ProcessId, capabilities = new { window = new { workDoneProgress = true } } });
+        await client.NotifyAsync("initialized", new { });
+        var deep = await OpenAsync(client, "DeepReluDefaultInit.cs");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var validate = client.RequestAsync("workspace/executeCommand", new { command = "learningMechanics.validate", arguments = new object[] { deep.Uri } });
+        var begin = await client.WaitForAsync("$/progress", p => p?["value"]?["kind"]?.GetValue<string>() == "begin", Wait);
+        Assert.True(begin!["value"]!["cancellable"]!.GetValue<bool>());
+        await client.NotifyAsync("window/workDoneProgress/cancel", new { token = begin["token"]!.GetValue<string>() });
+        // The trainer is stopped and the run reports itself as not completed (a cancelled run is a result, not an error).
+        var summary = (await validate)!.AsArray().Single()!;
+        Assert.Equal("validation-failed", summary["outcome"]!.GetValue<string>());
+        Assert.Contains("cancelled", summary["message"]!.GetValue<string>());
+        await client.WaitForAsync("$/progress", p => p?["value"]?["kind"]?.GetValue<string>() == "end", Wait);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"cancel took {started.Elapsed}");
+    }
+
     private sealed record Opened(string Uri, string Text);
 
     private static async Task<Opened> OpenAsync(LspProcessClient client, string sample)

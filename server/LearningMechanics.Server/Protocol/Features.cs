@@ -68,3 +68,6 @@ public sealed record WorkDoneProgressEnd([property: JsonPropertyName("message")]
 }
 
 public sealed record LogMessageParams([property: JsonPropertyName("type")] int Type, [property: JsonPropertyName("message")] string Message);
+
+/// <summary>window/workDoneProgress/cancel params; the server only creates string tokens.</summary>
+public sealed record WorkDoneProgressCancelParams([property: JsonPropertyName("token")] string? Token);

@@ -27,6 +27,10 @@ public sealed class ValidationRunner(ServerState state)
         try
         {
             var token = $"lmech-validate-{Guid.NewGuid():N}";
+            // The client's Cancel on the progress (window/workDoneProgress/cancel) cancels this run like $/cancelRequest does.
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            state.ProgressCancellations[token] = cancellation;
+            cancellationToken = cancellation.Token;
             var progress = state.Client.SupportsWorkDoneProgress ? new ProgressReporter(state.Client, token) { OnProgress = state.Status.ValidationProgress } : null;
             if (progress is not null)
                 await progress.BeginAsync($"Validating {model.Graph.Name}", "starting the trainer").ConfigureAwait(false);
@@ -47,6 +51,7 @@ public sealed class ValidationRunner(ServerState state)
             }
             finally
             {
+                state.ProgressCancellations.TryRemove(token, out _);
                 if (progress is not null)
                     await progress.EndAsync().ConfigureAwait(false);
             }
@@ -70,7 +75,7 @@ public sealed class ValidationRunner(ServerState state)
         public async Task BeginAsync(string title, string message)
         {
             await client.RequestAsync("window/workDoneProgress/create", new WorkDoneProgressCreateParams(token)).ConfigureAwait(false);
-            await client.NotifyAsync("$/progress", new ProgressParams(token, new WorkDoneProgressBegin(title, false, message, 0))).ConfigureAwait(false);
+            await client.NotifyAsync("$/progress", new ProgressParams(token, new WorkDoneProgressBegin(title, true, message, 0))).ConfigureAwait(false);
         }
 
         public void Report(ProgressMessage value)

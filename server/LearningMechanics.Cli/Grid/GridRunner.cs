@@ -1,0 +1,164 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using LearningMechanics.Analysis;
+using LearningMechanics.Analysis.Validation;
+using LearningMechanics.Model.Graph;
+using LearningMechanics.Theory;
+using LearningMechanics.Theory.Learning;
+using LearningMechanics.Trainer.Protocol;
+using LearningMechanics.Trainer.Protocol.Client;
+
+namespace LearningMechanics.Cli.Grid;
+
+/// <summary>How a grid is run: trainer process options, cache, per-job time limit, device and progress sink.</summary>
+public sealed record GridRunOptions(
+    TrainerProcessOptions Process,
+    TrainerResultCache Cache,
+    TimeSpan JobTimeout,
+    string Device = "cpu",
+    int? Threads = null,
+    int? Limit = null,
+    Action<string>? Log = null);
+
+/// <summary>
+/// Runs every configuration of a grid: predictions from the theory engine (the same code the editor uses), one trainer
+/// job per configuration with the experiments it needs (forward-stats, lr-threshold for SGD and momentum, loss-curve),
+/// served from the result cache where the network and experiment were already run, then scored by <see cref="GridScoring"/>.
+/// </summary>
+public static class GridRunner
+{
+    /// <summary>Steps per probe run of the learning-rate search: the 30 full-batch steps of the THEORY.md §8 CPU check.</summary>
+    public const int LrProbeSteps = 30;
+
+    /// <summary>THEORY.md §8 CPU check: the empirical boundary lies within ±20% of the prediction for width &gt;= 512.</summary>
+    public const int LrScoredMinWidth = 512;
+
+    /// <summary>Log-bisection halvings: the final bracket is 4^(1/2^6), about 2%, well inside the ±20% tolerance.</summary>
+    public const int LrIterations = 6;
+
+    public static async Task<GridReport> RunAsync(GridSpec spec, GridRunOptions options, CancellationToken ct)
+    {
+        var configurations = spec.Expand();
+        if (options.Limit is int limit)
+            configurations = configurations.Take(limit).ToImmutableArray();
+        var stopwatch = Stopwatch.StartNew();
+        var predictionsByOptimizer = new Dictionary<string, GridPredictions>();
+        var results = ImmutableArray.CreateBuilder<ConfigurationResult>(configurations.Length);
+        for (var configIdx = 0; configIdx < configurations.Length; configIdx++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var config = configurations[configIdx];
+            var configWatch = Stopwatch.StartNew();
+            ConfigurationResult result;
+            try
+            {
+                var predictionWatch = Stopwatch.StartNew();
+                if (!predictionsByOptimizer.TryGetValue(config.OptimizerKey, out var predictions))
+                    predictionsByOptimizer[config.OptimizerKey] = predictions = Predict(config, spec);
+                var predictionSeconds = predictionWatch.Elapsed.TotalSeconds;
+                result = await RunOneAsync(config, spec, predictions, options, ct).ConfigureAwait(false);
+                result = result with { PredictionSeconds = predictionSeconds };
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                result = ConfigurationResult.Failed(config, e.Message);
+            }
+            result = result with { Seconds = configWatch.Elapsed.TotalSeconds };
+            results.Add(result);
+            options.Log?.Invoke($"[{configIdx + 1}/{configurations.Length}] {config.Id}: {result.Summary()} ({result.Seconds:F1} s: theory {result.PredictionSeconds:F1} s, trainer {result.TrainerSeconds:F1} s)");
+        }
+        return GridScoring.Summarize(spec, results.ToImmutable(), stopwatch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>What the theory says about a configuration's network and optimizer (the rate does not enter).</summary>
+    public static GridPredictions Predict(GridConfiguration config, GridSpec spec)
+    {
+        var network = GridModels.Build(config, spec, optimizer: null);
+        var analysis = ModelAnalyzer.Analyze(network);
+        var forward = ValidationPlanner.ForwardVariancePredictions(analysis);
+        var trainable = analysis.Predictions.FirstOrDefault(p => p.Id == "trainable-depth");
+        LrReport? lr = null;
+        if (config.Optimizer != "adam")
+        {
+            var withOptimizer = GridModels.Build(config, spec, GridModels.Optimizer(config.Optimizer, 1e-3, spec));
+            lr = LearningRateLimits.For(withOptimizer, TheoryEngine.Analyze(withOptimizer));
+        }
+        return new GridPredictions(network, analysis.Summary.Depth, forward, trainable, lr);
+    }
+
+    private static async Task<ConfigurationResult> RunOneAsync(GridConfiguration config, GridSpec spec, GridPredictions predictions, GridRunOptions options, CancellationToken ct)
+    {
+        var etaCrit = predictions.Lr?.EtaCrit?.Value;
+        double rate;
+        if (config.Rate.IsMultiple)
+        {
+            if (etaCrit is not double eta)
+                return ConfigurationResult.Failed(config, $"rate {config.Rate} is a multiple of eta_crit, but none is predicted: {predictions.Lr?.Reason ?? "adaptive optimizer"}");
+            rate = config.Rate.Value * eta;
+        }
+        else
+        {
+            rate = config.Rate.Value;
+        }
+
+        var optimizerCode = config.Optimizer == "adam" ? 1.0 : 0.0;
+        var momentum = config.Optimizer == "momentum" ? spec.Momentum : 0.0;
+        var experiments = ImmutableArray.CreateBuilder<ExperimentRequest>();
+        experiments.Add(new ExperimentRequest(ExperimentKinds.ForwardStats, ValidationPlanner.BatchSize,
+            Parameters: ImmutableDictionary<string, double>.Empty.Add("networks", ValidationPlanner.Networks),
+            Predictions: predictions.Forward));
+        var lrPredictions = LrPredictions(config, predictions.Lr);
+        if (lrPredictions is { } lrPredicted)
+        {
+            experiments.Add(new ExperimentRequest(ExperimentKinds.LrThreshold, predictions.Lr!.SampleCount, LrProbeSteps,
+                Parameters: ImmutableDictionary<string, double>.Empty
+                    .Add("optimizer", 0).Add("momentum", momentum).Add("lr-guess", etaCrit!.Value).Add("iterations", LrIterations),
+                Predictions: lrPredicted));
+        }
+        experiments.Add(new ExperimentRequest(ExperimentKinds.LossCurve, spec.Samples, spec.Steps,
+            Parameters: ImmutableDictionary<string, double>.Empty
+                .Add("samples", spec.Samples).Add("lr", rate).Add("optimizer", optimizerCode).Add("momentum", momentum)));
+        // The network goes without its optimizer: forward-stats and lr-threshold results are then shared, through the cache,
+        // by every rate of the same network and optimizer (the optimizer travels in the experiment parameters).
+        var job = new TrainerJob($"grid-{config.Id}", predictions.Network, experiments.ToImmutable(), spec.Seed, options.Device, options.Threads);
+        var outcome = await options.Cache.RunAsync(job, null, options.JobTimeout, options.Process, ct).ConfigureAwait(false);
+        if (outcome is not TrainerCompleted { Message: var message })
+            return ConfigurationResult.Failed(config, outcome.Describe()) with { Rate = rate, EtaCrit = etaCrit };
+        var byKind = message.Results.ToDictionary(r => r.Kind);
+        return GridScoring.Score(config, predictions, rate, byKind) with { TrainerSeconds = message.ElapsedSeconds };
+    }
+
+    /// <summary>
+    /// The learning-rate predictions and the measurement each is set against (THEORY.md §8, §18). Plain GD: eta_crit =
+    /// 2/lambda_max(H) against the largest rate whose loss is monotone ("lr-monotone", ±20%), and the divergence band
+    /// (2.5 eta_crit ± 50%) against the largest rate that does not diverge. Heavy-ball momentum: the loss oscillates well
+    /// below the limit, so (2+2 beta)/lambda_max(H) is a stability limit, set against the divergence threshold (±20%).
+    /// </summary>
+    private static ImmutableArray<PredictedValue>? LrPredictions(GridConfiguration config, LrReport? lr)
+    {
+        if (lr?.EtaCrit is not { } eta)
+            return null;
+        var etaPrediction = lr.Predictions.FirstOrDefault(p => p.Id == "eta-crit");
+        var divergence = lr.Predictions.FirstOrDefault(p => p.Id == "eta-divergence");
+        var inRegime = etaPrediction?.Regime.IsInside ?? true;
+        var note = etaPrediction?.Regime.FailingAssumption;
+        if (inRegime && config.Width < LrScoredMinWidth)
+            (inRegime, note) = (false, $"width {config.Width} < {LrScoredMinWidth}: the ±20% tolerance of THEORY.md §8 holds for width >= {LrScoredMinWidth} (H differs from the Gauss–Newton matrix by O(1/sqrt(width)))");
+        var tolerance = etaPrediction?.Experiment.Tolerance.Relative ?? 0.2;
+        if (config.Optimizer == "momentum")
+            return [new PredictedValue("lr-threshold", eta.Value, tolerance, 0, null, inRegime, note)];
+        var result = ImmutableArray.CreateBuilder<PredictedValue>();
+        result.Add(new PredictedValue("lr-monotone", eta.Value, tolerance, 0, null, inRegime, note));
+        if (divergence is not null && lr.DivergenceMedian is { } median)
+            result.Add(new PredictedValue("lr-threshold", median, divergence.Experiment.Tolerance.Relative, 0, null, inRegime && divergence.Regime.IsInside, note ?? divergence.Regime.FailingAssumption));
+        return result.ToImmutable();
+    }
+}
+
+/// <summary>The theory's side of one network and optimizer.</summary>
+public sealed record GridPredictions(
+    ModelGraph Network,
+    int Depth,
+    ImmutableArray<PredictedValue> Forward,
+    Prediction? TrainableDepth,
+    LrReport? Lr);
