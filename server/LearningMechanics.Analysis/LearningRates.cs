@@ -8,12 +8,12 @@ namespace LearningMechanics.Analysis;
 /// <summary>The declared learning rate of a model against the predicted limits (THEORY.md §8).</summary>
 public static class LearningRates
 {
-    public static LrSummary? Summarize(ModelGraph graph, TheoryReport theory)
+    /// <summary>The declared rate against <paramref name="report"/> (from <see cref="LearningRateLimits.For"/>); null without an optimizer.</summary>
+    public static LrSummary? Summarize(ModelGraph graph, LrReport? report)
     {
-        if (graph.Training.Optimizer is not { } optimizer)
+        if (graph.Training.Optimizer is not { } optimizer || report is null)
             return null;
         var loss = graph.Training.Loss;
-        var report = LearningRateLimits.For(graph, theory);
         var convention = $"{Convention(optimizer, loss)}; {report.Convention}";
         return new LrSummary(optimizer.LearningRate, optimizer.LearningRate.Span ?? optimizer.Span, optimizer.Name,
             report.EtaCrit?.Value, report.CatapultUpper, convention, report.Assumptions,

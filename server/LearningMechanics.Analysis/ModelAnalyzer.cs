@@ -11,10 +11,17 @@ namespace LearningMechanics.Analysis;
 /// <summary>One model graph to a <see cref="ModelAnalysis"/>: shapes, theory, editor rows and findings.</summary>
 public static class ModelAnalyzer
 {
+    private const int TheoryCacheCapacity = 512;
+
+    // Design note: the theory (mean-field fixed points, the NTK on a sample for the learning-rate limit) is the costly part
+    // of an analysis and depends only on what the model is, not on where it is written; an edit elsewhere in the file
+    // must not pay for it again. Keyed by StructuralKey; cleared wholesale when full.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TheoryReport Theory, Theory.Learning.LrReport? Lr)> s_theory = new(StringComparer.Ordinal);
+
     public static ModelAnalysis Analyze(ModelGraph graph)
     {
         var shapes = graph.InferShapes();
-        var theory = TheoryEngine.Analyze(graph);
+        var (theory, lr) = TheoryOf(graph);
         var layers = graph.Nodes.Select(node => Row(graph, shapes, theory, node)).ToImmutableArray();
         var summary = new ModelSummary(
             graph.ParameterCount,
@@ -26,9 +33,22 @@ public static class ModelAnalyzer
             theory.TrainableDepth,
             theory.LengthFactor,
             theory.FiniteWidthBeta,
-            LearningRates.Summarize(graph, theory));
+            LearningRates.Summarize(graph, lr));
         var findings = shapes.Findings.AddRange(ModelFindings.From(new ModelAnalysisParts(graph, summary, layers)));
         return new ModelAnalysis(graph, shapes, layers, summary, theory.Predictions, findings);
+    }
+
+    private static (TheoryReport Theory, Theory.Learning.LrReport? Lr) TheoryOf(ModelGraph graph)
+    {
+        var key = StructuralKey.Of(graph);
+        if (s_theory.TryGetValue(key, out var cached))
+            return cached;
+        var theory = TheoryEngine.Analyze(graph);
+        var lr = graph.Training.Optimizer is null ? null : Theory.Learning.LearningRateLimits.For(graph, theory);
+        if (s_theory.Count >= TheoryCacheCapacity)
+            s_theory.Clear();
+        s_theory[key] = (theory, lr);
+        return (theory, lr);
     }
 
     private static LayerRow Row(ModelGraph graph, ShapeInference.Result shapes, TheoryReport theory, Node node)

@@ -150,3 +150,28 @@ public sealed class ParameterCountHonestyTests
         Assert.Equal(4 * 3 + 3 + 3 * 2 + 2, model.Summary.Parameters);
     }
 }
+
+public sealed class TheoryReuseTests
+{
+    private const string Source = "using static TorchSharp.torch.nn;\nvar model = Sequential(Linear(64, 256), Tanh(), Linear(256, 1));\nvar opt = TorchSharp.torch.optim.SGD(model.parameters(), 0.1);\n";
+
+    [Fact]
+    public void Analyze_EditOutsideTheModel_ReusesTheTheoryButMovesTheSpans()
+    {
+        var analyzer = new Analyzer();
+        var before = Assert.Single(analyzer.Analyze("/virtual/Reuse.cs", Source).Models);
+        var after = Assert.Single(analyzer.Analyze("/virtual/Reuse.cs", "// a comment added above\n" + Source).Models);
+        Assert.True(before.Predictions == after.Predictions, "the theory of an unchanged model must be reused, not recomputed");
+        Assert.Equal(before.Layers[1].Span!.Value.StartLine + 1, after.Layers[1].Span!.Value.StartLine);
+    }
+
+    [Fact]
+    public void Analyze_ChangedLayer_RecomputesTheTheory()
+    {
+        var analyzer = new Analyzer();
+        var before = Assert.Single(analyzer.Analyze("/virtual/Reuse.cs", Source).Models);
+        var after = Assert.Single(analyzer.Analyze("/virtual/Reuse.cs", Source.Replace("Linear(64, 256), Tanh(), Linear(256, 1)", "Linear(64, 128), Tanh(), Linear(128, 1)")).Models);
+        Assert.False(before.Predictions == after.Predictions);
+        Assert.NotEqual(before.Summary.Parameters, after.Summary.Parameters);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using LearningMechanics.Model.Graph;
+using LearningMechanics.Trainer.Protocol;
+
+namespace LearningMechanics.Analysis;
+
+/// <summary>
+/// A hash of what a model is, without where it is written: the graph as the trainer protocol serialises it, with every
+/// source span removed. Editing a comment, another model, or the whitespace around a model leaves its key unchanged.
+/// </summary>
+public static class StructuralKey
+{
+    public static string Of(ModelGraph graph)
+    {
+        var node = JsonNode.Parse(ProtocolJson.Serialize(graph with { Span = null }))!;
+        RemoveSpans(node);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString())));
+    }
+
+    private static void RemoveSpans(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                obj.Remove("span");
+                foreach (var (_, child) in obj.ToList())
+                    RemoveSpans(child);
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                    RemoveSpans(child);
+                break;
+        }
+    }
+}
