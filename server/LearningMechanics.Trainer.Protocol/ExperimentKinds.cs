@@ -38,6 +38,16 @@ public static class ExperimentKinds
     /// </summary>
     public const string NtkLambdaMax = "ntk-lambda-max";
 
+    /// <summary>
+    /// Sharpness over full-batch training (THEORY.md §8.3): every "every" steps (default Steps/40) the top eigenvalue of the
+    /// loss Hessian by "power-iterations" (default 20) warm-started power iterations on Hessian-vector products; for Adam the
+    /// preconditioned sharpness lambda_max(P^{-1/2} H P^{-1/2}), P = sqrt(v_hat) + eps. Series "sharpness", "step", "loss".
+    /// Scalars "sharpness-initial", "sharpness-final", "lr", and "eta-sharpness-late-median": the median of lr x sharpness over
+    /// the last 25% of the measurements (EoS: in [1.9, 2.2] for GD; AEoS: in [30, 45] for Adam at beta1 = 0.9). Optimizer
+    /// parameters as for loss-curve; BatchSize samples, full batch.
+    /// </summary>
+    public const string SharpnessTracking = "sharpness-tracking";
+
     /// <summary>Debug only (LMECH_TRAINER_DEBUG=1): calls libtorch with mismatched shapes, which aborts the process.</summary>
     public const string DebugAbort = "debug-abort";
 

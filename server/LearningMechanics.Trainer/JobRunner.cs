@@ -23,6 +23,7 @@ public sealed class JobRunner(MessageWriter output)
         new LrThresholdExperiment(),
         new HessianTopExperiment(),
         new NtkExperiment(),
+        new SharpnessExperiment(),
         new DebugExperiments.Abort(),
         new DebugExperiments.Sleep(),
     }.ToImmutableDictionary(e => e.Kind);

@@ -60,6 +60,22 @@ public sealed class Optimizer
         }
     }
 
+    /// <summary>Steps taken so far.</summary>
+    public int StepCount => _step;
+
+    /// <summary>
+    /// Adam's preconditioner as P^{-1/2} per parameter, P = sqrt(v_hat) + eps (THEORY.md §8.1, §8.3), or null for SGD and
+    /// before the first step. The tensors are new; the caller disposes them (or lets its scope do it).
+    /// </summary>
+    public Tensor[]? PreconditionerInverseSqrt()
+    {
+        if (_config.Kind == OptimizerKind.Sgd || _step == 0)
+            return null;
+        using var noGrad = torch.no_grad();
+        var correction = 1 - Math.Pow(_config.Beta2, _step);
+        return _second.Select(v => ((v / correction).sqrt() + _config.Eps).rsqrt()).ToArray();
+    }
+
     public void ZeroGrad()
     {
         foreach (var p in _parameters)
