@@ -54,8 +54,13 @@ export class OnnxReportEditor implements vscode.CustomReadonlyEditorProvider {
   public resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this._extensionUri);
     const name = document.uri.path.split('/').pop() ?? 'model.onnx';
+    const title = `ONNX model: ${name}`;
     // Not awaited: VS Code shows the webview only after this method returns, and the report waits for the page's "ready".
-    void attachReport(panel.webview, this._extensionUri, this._controller, document.uri.toString(), `ONNX model: ${name}`);
+    void attachReport(panel.webview, this._extensionUri, this._controller, document.uri.toString(), title);
+    // A new export of the model overwrites the file: show the new report (the server's analysis is keyed by the file stamp).
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), name));
+    watcher.onDidChange(() => void postReport(panel.webview, this._controller, document.uri.toString(), title));
+    panel.onDidDispose(() => watcher.dispose());
   }
 }
 
