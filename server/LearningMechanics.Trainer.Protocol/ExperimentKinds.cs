@@ -48,6 +48,21 @@ public static class ExperimentKinds
     /// </summary>
     public const string SharpnessTracking = "sharpness-tracking";
 
+    /// <summary>
+    /// LR range test (Smith; pytorch-lr-finder): one run of Steps (default 100) full-batch steps on BatchSize samples with the
+    /// rate growing exponentially from "lr-min" (1e-6) to "lr-max" (10), stopped once the loss exceeds "stop-factor" (4) x the
+    /// best so far. Series "lr", "loss". Scalars "suggested-lr" (steepest descent of the smoothed loss against log lr),
+    /// "min-loss-lr", "divergence-lr" (first rate past the stop rule; +inf if none), "steps-run".
+    /// </summary>
+    public const string LrRangeTest = "lr-range-test";
+
+    /// <summary>
+    /// Gradient noise scale at init by the two-batch estimator (THEORY.md §11): "repeats" (16) gradients on random batches of
+    /// "b-small" (8) and of BatchSize samples from a task of "samples" (4096). E|G_B|^2 = |G|^2 + tr(Sigma)/B gives
+    /// Scalars "g-squared" (|G|^2), "trace-sigma" (tr Sigma), "b-simple" (tr Sigma/|G|^2), "g-small-squared", "g-big-squared".
+    /// </summary>
+    public const string GradientNoiseScale = "gradient-noise-scale";
+
     /// <summary>Debug only (LMECH_TRAINER_DEBUG=1): calls libtorch with mismatched shapes, which aborts the process.</summary>
     public const string DebugAbort = "debug-abort";
 

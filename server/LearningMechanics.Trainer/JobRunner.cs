@@ -24,6 +24,8 @@ public sealed class JobRunner(MessageWriter output)
         new HessianTopExperiment(),
         new NtkExperiment(),
         new SharpnessExperiment(),
+        new LrRangeTestExperiment(),
+        new GradientNoiseScaleExperiment(),
         new DebugExperiments.Abort(),
         new DebugExperiments.Sleep(),
     }.ToImmutableDictionary(e => e.Kind);

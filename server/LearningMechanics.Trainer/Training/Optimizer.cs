@@ -10,7 +10,7 @@ namespace LearningMechanics.Trainer.Training;
 /// </summary>
 public sealed class Optimizer
 {
-    private readonly OptimizerConfig _config;
+    private OptimizerConfig _config;
     private readonly Tensor[] _parameters;
     private readonly Tensor[] _first;
     private readonly Tensor[] _second;
@@ -59,6 +59,9 @@ public sealed class Optimizer
             p.sub_(c.LearningRate * mHat / (vHat.sqrt() + c.Eps));
         }
     }
+
+    /// <summary>Changes the rate for the following steps (LR range test); the state is kept.</summary>
+    public void SetLearningRate(double learningRate) => _config = _config with { LearningRate = learningRate };
 
     /// <summary>Steps taken so far.</summary>
     public int StepCount => _step;
