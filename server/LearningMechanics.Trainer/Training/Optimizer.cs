@@ -43,11 +43,11 @@ public sealed class Optimizer
             {
                 if (c.Momentum == 0)
                 {
-                    p.sub_(c.LearningRate * grad);
+                    p.add_(grad, alpha: -c.LearningRate); // fused, as torch.optim.SGD does: no lr * grad temporary
                     continue;
                 }
                 _first[paramIdx].mul_(c.Momentum).add_(grad);
-                p.sub_(c.LearningRate * _first[paramIdx]);
+                p.add_(_first[paramIdx], alpha: -c.LearningRate);
                 continue;
             }
             if (c.Kind == OptimizerKind.AdamW && c.WeightDecay != 0)

@@ -1,0 +1,119 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using LearningMechanics.Model.Graph;
+using LearningMechanics.Model.Init;
+using LearningMechanics.Model.Ops;
+using LearningMechanics.Model.Shapes;
+using LearningMechanics.Model.Training;
+using LearningMechanics.Model.Values;
+using LearningMechanics.Theory;
+using LearningMechanics.Theory.Learning;
+using LearningMechanics.Trainer.Data;
+using LearningMechanics.Trainer.Experiments;
+using LearningMechanics.Trainer.Network;
+using LearningMechanics.Trainer.Protocol;
+using LearningMechanics.Trainer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Issue 6 benchmark, both sides measured in this one process, alternating, median of rounds:
+//  (1) the trainer's training loop (GraphNetwork built from the model graph + TrainingLoop + its Optimizer) against a
+//      hand-written TorchSharp loop (nn.Sequential, torch.optim.SGD, mse_loss) on the same network shape and data; goal <= 1.05.
+//  (2) the predicted LR limit (TheoryEngine + LearningRateLimits, no training) against a 100-step LR range test; goal <= 0.01.
+var rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+const int steps = 300;
+const int width = 256;
+const int inputDim = 64;
+const long batch = 128;
+torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+
+var builder = new GraphBuilder("bench-mlp", ModelOrigin.Synthetic, TensorShape.Of(inputDim));
+builder.Then(new Linear(inputDim, width), weightInit: new KaimingInit(false, Nonlinearity: "relu"));
+builder.Then(new Activation(ActivationKind.ReLU));
+builder.Then(new Linear(width, width), weightInit: new KaimingInit(false, Nonlinearity: "relu"));
+builder.Then(new Activation(ActivationKind.ReLU));
+builder.Then(new Linear(width, 1));
+var graph = builder.Build(new TrainingSetup(new OptimizerSpec(OptimizerKind.Sgd, Fact<double>.Known(0.01), null), new LossSpec(LossKind.Mse, LossReduction.Mean, null)));
+var task = SyntheticTask.Create(graph, batch, seed: 1, CPU);
+var config = new OptimizerConfig(OptimizerKind.Sgd, 0.01);
+
+double TrainerLoop()
+{
+    using var scope = torch.NewDisposeScope();
+    torch.manual_seed(1);
+    var network = NetworkBuilder.Build(graph);
+    var watch = Stopwatch.StartNew();
+    var curve = TrainingLoop.Run(network, task, config, steps, batch, seed: 1);
+    var seconds = watch.Elapsed.TotalSeconds;
+    if (curve.Diverged)
+        throw new InvalidOperationException("trainer loop diverged");
+    return seconds / steps;
+}
+
+double HandWritten()
+{
+    using var scope = torch.NewDisposeScope();
+    torch.manual_seed(1);
+    var model = nn.Sequential(nn.Linear(inputDim, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(), nn.Linear(width, 1));
+    using (torch.no_grad())
+    {
+        foreach (var (name, p) in model.named_parameters())
+        {
+            if (name.EndsWith("weight", StringComparison.Ordinal) && p.shape[0] == width)
+                nn.init.kaiming_normal_(p, nonlinearity: nn.init.NonlinearityType.ReLU);
+        }
+    }
+    var optimizer = torch.optim.SGD(model.parameters(), 0.01);
+    var watch = Stopwatch.StartNew();
+    for (var stepIdx = 0; stepIdx <= steps; stepIdx++)
+    {
+        using var stepScope = torch.NewDisposeScope();
+        optimizer.zero_grad();
+        var loss = nn.functional.mse_loss(model.call(task.Inputs), task.Targets);
+        _ = loss.item<float>(); // the trainer logs every loss; so does this loop
+        if (stepIdx == steps)
+            break;
+        loss.backward();
+        optimizer.step();
+    }
+    return watch.Elapsed.TotalSeconds / steps;
+}
+
+double PredictedLimit()
+{
+    var watch = Stopwatch.StartNew();
+    var report = LearningRateLimits.For(graph, TheoryEngine.Analyze(graph));
+    if (report.EtaCrit is null)
+        throw new InvalidOperationException($"no eta_crit: {report.Reason}");
+    return watch.Elapsed.TotalSeconds;
+}
+
+double RangeTest()
+{
+    using var scope = torch.NewDisposeScope();
+    var context = new ExperimentContext(graph, CPU, 1, (_, _) => { });
+    var watch = Stopwatch.StartNew();
+    new LrRangeTestExperiment().Run(context, new ExperimentRequest(ExperimentKinds.LrRangeTest, BatchSize: 64, Steps: 100));
+    return watch.Elapsed.TotalSeconds;
+}
+
+// Warm-up: libtorch kernels, JIT, theory tables.
+TrainerLoop(); HandWritten(); PredictedLimit(); RangeTest();
+var trainer = new List<double>();
+var hand = new List<double>();
+var predicted = new List<double>();
+var range = new List<double>();
+for (var roundIdx = 0; roundIdx < rounds; roundIdx++)
+{
+    if (roundIdx % 2 == 0) { trainer.Add(TrainerLoop()); hand.Add(HandWritten()); }
+    else { hand.Add(HandWritten()); trainer.Add(TrainerLoop()); }
+    predicted.Add(PredictedLimit());
+    range.Add(RangeTest());
+}
+static double Median(List<double> xs) { var s = xs.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
+var stepRatio = Median(trainer) / Median(hand);
+var lrRatio = Median(predicted) / Median(range);
+Console.WriteLine($"network {inputDim}-{width}-{width}-1 ReLU, batch {batch}, full-batch SGD, {steps} steps x {rounds} rounds, {torch.get_num_threads()} threads");
+Console.WriteLine($"trainer step {Median(trainer) * 1e3:F3} ms, hand-written step {Median(hand) * 1e3:F3} ms: ratio {stepRatio:F3} (goal <= 1.05)");
+Console.WriteLine($"predicted LR limit {Median(predicted) * 1e3:F2} ms, 100-step LR range test {Median(range) * 1e3:F1} ms: ratio {lrRatio:F4} (goal <= 0.01)");
+return 0;
