@@ -79,6 +79,35 @@ double HandWritten()
     return watch.Elapsed.TotalSeconds / steps;
 }
 
+double GraphNetworkTorchOptim()
+{
+    using var scope = torch.NewDisposeScope();
+    torch.manual_seed(1);
+    var model = NetworkBuilder.Build(graph);
+    var optimizer = torch.optim.SGD(model.parameters(), 0.01);
+    var watch = Stopwatch.StartNew();
+    for (var stepIdx = 0; stepIdx <= steps; stepIdx++)
+    {
+        using var stepScope = torch.NewDisposeScope();
+        optimizer.zero_grad();
+        var loss = nn.functional.mse_loss(model.call(task.Inputs), task.Targets);
+        _ = loss.item<float>();
+        if (stepIdx == steps)
+            break;
+        loss.backward();
+        optimizer.step();
+    }
+    return watch.Elapsed.TotalSeconds / steps;
+}
+
+if (args.Length > 1 && args[1] == "isolate")
+{
+    TrainerLoop(); HandWritten(); GraphNetworkTorchOptim();
+    for (var i = 0; i < 3; i++)
+        Console.WriteLine($"trainer {TrainerLoop() * 1e3:F2} ms, hand {HandWritten() * 1e3:F2} ms, graph+torch.optim {GraphNetworkTorchOptim() * 1e3:F2} ms");
+    return 0;
+}
+
 double PredictedLimit()
 {
     var watch = Stopwatch.StartNew();
