@@ -5,6 +5,7 @@ using LearningMechanics.Model.Ops;
 using LearningMechanics.Model.Training;
 using LearningMechanics.Model.Values;
 using LearningMechanics.Theory;
+using LearningMechanics.Trainer.Protocol;
 
 namespace LearningMechanics.Analysis;
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using LearningMechanics.Model.Graph;
 
@@ -24,8 +22,7 @@ public sealed class TrainerResultCache(string? directory = null, Action<string>?
 
     public static string Key(ModelGraph graph, ExperimentRequest experiment, int seed, string device)
     {
-        var graphNode = JsonNode.Parse(ProtocolJson.Serialize(graph))!;
-        RemoveSpans(graphNode);
+        var graphNode = StructuralKey.SpanFreeJson(graph);
         var keyObject = new JsonObject
         {
             ["version"] = ProtocolJson.Version,
@@ -34,7 +31,7 @@ public sealed class TrainerResultCache(string? directory = null, Action<string>?
             ["seed"] = seed,
             ["device"] = device.ToLowerInvariant(),
         };
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(keyObject.ToJsonString())));
+        return StructuralKey.Hash(keyObject);
     }
 
     public bool TryGet(string key, out CachedExperiment entry)
@@ -122,20 +119,4 @@ public sealed class TrainerResultCache(string? directory = null, Action<string>?
     }
 
     private string? PathOf(string key) => directory is null ? null : Path.Combine(directory, key + ".json");
-
-    private static void RemoveSpans(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                obj.Remove("span");
-                foreach (var (_, child) in obj.ToList())
-                    RemoveSpans(child);
-                break;
-            case JsonArray array:
-                foreach (var child in array)
-                    RemoveSpans(child);
-                break;
-        }
-    }
 }

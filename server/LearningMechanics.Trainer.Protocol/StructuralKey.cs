@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using LearningMechanics.Model.Graph;
-using LearningMechanics.Trainer.Protocol;
 
-namespace LearningMechanics.Analysis;
+namespace LearningMechanics.Trainer.Protocol;
 
 /// <summary>
 /// A hash of what a model is, without where it is written: the graph as the trainer protocol serialises it, with every
@@ -12,12 +11,17 @@ namespace LearningMechanics.Analysis;
 /// </summary>
 public static class StructuralKey
 {
-    public static string Of(ModelGraph graph)
+    public static string Of(ModelGraph graph) => Hash(SpanFreeJson(graph));
+
+    /// <summary>The graph as the protocol serialises it, every "span" property removed.</summary>
+    public static JsonNode SpanFreeJson(ModelGraph graph)
     {
         var node = JsonNode.Parse(ProtocolJson.Serialize(graph with { Span = null }))!;
         RemoveSpans(node);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString())));
+        return node;
     }
+
+    public static string Hash(JsonNode node) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString())));
 
     private static void RemoveSpans(JsonNode? node)
     {
