@@ -70,20 +70,4 @@ public static class Workload
         }
         return positions;
     }
-
-    /// <summary>The LSP position (0-based line, UTF-16 character) of a string offset.</summary>
-    public static (int Line, int Character) PositionOf(string text, int offset)
-    {
-        var line = 0;
-        var lineStart = 0;
-        for (var i = 0; i < offset; i++)
-        {
-            if (text[i] == '\n')
-            {
-                line++;
-                lineStart = i + 1;
-            }
-        }
-        return (line, offset - lineStart);
-    }
 }
