@@ -34,7 +34,7 @@ builder.Then(new Linear(width, width), weightInit: new KaimingInit(false, Nonlin
 builder.Then(new Activation(ActivationKind.ReLU));
 builder.Then(new Linear(width, 1));
 var graph = builder.Build(new TrainingSetup(new OptimizerSpec(OptimizerKind.Sgd, Fact<double>.Known(0.01), null), new LossSpec(LossKind.Mse, LossReduction.Mean, null)));
-var task = SyntheticTask.Create(graph, batch, seed: 1, CPU);
+var task = TrainingTask.Create(graph, batch, seed: 1, CPU);
 var config = new OptimizerConfig(OptimizerKind.Sgd, 0.01);
 
 double TrainerLoop()

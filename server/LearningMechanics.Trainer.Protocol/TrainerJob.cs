@@ -1,11 +1,14 @@
 using System.Collections.Immutable;
 using LearningMechanics.Model.Graph;
+using LearningMechanics.Trainer.Protocol.Data;
 
 namespace LearningMechanics.Trainer.Protocol;
 
 /// <summary>
 /// One job for the trainer, sent as a single JSON line on its stdin. <see cref="Device"/> is "auto", "cpu" or "cuda".
-/// The trainer builds its own network from <see cref="Graph"/>; it never runs user code.
+/// The trainer builds its own network from <see cref="Graph"/>; it never runs user code. <see cref="Data"/>, when given,
+/// replaces the synthetic task of the training experiments with real samples (forward statistics and the NTK keep the
+/// Gaussian inputs the theory assumes).
 /// </summary>
 public sealed record TrainerJob(
     string JobId,
@@ -14,6 +17,7 @@ public sealed record TrainerJob(
     int Seed = 0,
     string Device = "auto",
     int? Threads = null,
+    DataSpec? Data = null,
     int ProtocolVersion = ProtocolJson.Version);
 
 /// <summary>

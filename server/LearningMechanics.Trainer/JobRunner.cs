@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
+using LearningMechanics.Trainer.Protocol.Data;
 using LearningMechanics.Trainer.Experiments;
 using LearningMechanics.Trainer.Network;
 using LearningMechanics.Trainer.Protocol;
@@ -80,13 +81,17 @@ public sealed class JobRunner(MessageWriter output)
             var share = 1.0 / experiments.Length;
             output.Write(new ProgressMessage(jobId, start, $"{request.Kind}: starting"));
             var context = new ExperimentContext(job.Graph, device, job.Seed,
-                (fraction, message) => output.Write(new ProgressMessage(jobId, start + share * Math.Clamp(fraction, 0, 1), $"{request.Kind}: {message}")));
+                (fraction, message) => output.Write(new ProgressMessage(jobId, start + share * Math.Clamp(fraction, 0, 1), $"{request.Kind}: {message}")), job.Data);
             var experimentWatch = Stopwatch.StartNew();
             try
             {
                 using var scope = torch.NewDisposeScope();
                 var result = s_experiments[request.Kind].Run(context, request);
                 results.Add(result with { Scalars = result.Scalars.SetItem("elapsed-seconds", experimentWatch.Elapsed.TotalSeconds) });
+            }
+            catch (DataFormatException e)
+            {
+                return Fail(jobId, $"experiment \"{request.Kind}\": the data cannot be used: {e.Message}");
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

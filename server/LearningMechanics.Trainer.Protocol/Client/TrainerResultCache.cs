@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using LearningMechanics.Model.Graph;
+using LearningMechanics.Trainer.Protocol.Data;
 
 namespace LearningMechanics.Trainer.Protocol.Client;
 
 /// <summary>
 /// Experiment results keyed by a SHA-256 of (protocol version, model graph without source spans, experiment, seed,
-/// device), in memory and optionally in a directory (one JSON file per key). Source spans are left out of the key so
+/// device, data files with their fingerprint), in memory and optionally in a directory (one JSON file per key). Source spans are left out of the key so
 /// that editing an unrelated line does not invalidate a run; everything else that reaches the trainer is in it.
 /// A directory that cannot be written (read-only, disk full) degrades to the in-memory cache; <paramref name="onWarning"/>
 /// gets one message saying so.
@@ -20,7 +21,7 @@ public sealed class TrainerResultCache(string? directory = null, Action<string>?
     /// <summary>False once writing to the directory failed: results are then kept in memory only.</summary>
     public bool Persisting => directory is not null && Volatile.Read(ref _warned) == 0;
 
-    public static string Key(ModelGraph graph, ExperimentRequest experiment, int seed, string device)
+    public static string Key(ModelGraph graph, ExperimentRequest experiment, int seed, string device, DataSpec? data = null)
     {
         var graphNode = StructuralKey.SpanFreeJson(graph);
         var keyObject = new JsonObject
@@ -31,6 +32,8 @@ public sealed class TrainerResultCache(string? directory = null, Action<string>?
             ["seed"] = seed,
             ["device"] = device.ToLowerInvariant(),
         };
+        if (data is not null)
+            keyObject["data"] = JsonNode.Parse(ProtocolJson.Serialize(data));
         return StructuralKey.Hash(keyObject);
     }
 
@@ -84,7 +87,7 @@ public sealed class TrainerResultCache(string? directory = null, Action<string>?
     public async Task<TrainerOutcome> RunAsync(TrainerJob job, IProgress<ProgressMessage>? progress, TimeSpan timeout, TrainerProcessOptions options, CancellationToken ct)
     {
         var experiments = job.Experiments.IsDefault ? [] : job.Experiments;
-        var keys = experiments.Select(e => Key(job.Graph, e, job.Seed, job.Device)).ToArray();
+        var keys = experiments.Select(e => Key(job.Graph, e, job.Seed, job.Device, job.Data)).ToArray();
         var cached = new CachedExperiment?[experiments.Length];
         for (var experimentIdx = 0; experimentIdx < experiments.Length; experimentIdx++)
             cached[experimentIdx] = TryGet(keys[experimentIdx], out var entry) ? entry : null;

@@ -18,7 +18,7 @@ public sealed class GradientNoiseScaleExperiment : IExperiment
         var repeats = Math.Max(1, (int)request.Parameter("repeats", 16));
         if (bSmall < 1 || bSmall >= bBig)
             throw new ArgumentException($"b-small ({bSmall}) must be at least 1 and below the big batch ({bBig})");
-        var task = SyntheticTask.Create(context.Graph, samples, context.Seed, context.Device);
+        var task = context.Task(samples);
         var network = context.BuildNetwork();
         network.SetMeasurementMode(dropoutActive: false);
         var parameters = network.ParametersOnOutputPath().ToArray();

@@ -24,7 +24,7 @@ public sealed class HessianTopExperiment : IExperiment
         var maxIterations = (int)request.Parameter("iterations", 100);
         var shift = request.Parameter("shift", 0);
         var tolerance = request.Parameter("tolerance", 1e-4);
-        var task = SyntheticTask.Create(context.Graph, request.BatchSize, context.Seed, context.Device);
+        var task = context.Task(request.BatchSize);
         var network = context.BuildNetwork();
         network.SetMeasurementMode(dropoutActive: false);
         var parameters = network.ParametersOnOutputPath();

@@ -19,7 +19,7 @@ public sealed class LossCurveExperiment : IExperiment
         var steps = request.Steps > 0 ? request.Steps : 100;
         var samples = (long)request.Parameter("samples", request.BatchSize);
         var optimizer = OptimizerConfig.From(request, context.Graph.Training.Optimizer, defaultLr: 0.01);
-        var task = SyntheticTask.Create(context.Graph, samples, context.Seed, context.Device);
+        var task = context.Task(samples);
         var network = context.BuildNetwork();
         var progressEvery = Math.Max(1, steps / 20);
         var curve = TrainingLoop.Run(network, task, optimizer, steps, request.BatchSize, context.Seed,

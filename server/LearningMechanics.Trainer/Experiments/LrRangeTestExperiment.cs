@@ -18,7 +18,7 @@ public sealed class LrRangeTestExperiment : IExperiment
         var lrMax = request.Parameter("lr-max", 10);
         var stopFactor = request.Parameter("stop-factor", 4);
         var baseConfig = OptimizerConfig.From(request, context.Graph.Training.Optimizer, defaultLr: lrMin);
-        var task = SyntheticTask.Create(context.Graph, request.BatchSize, context.Seed, context.Device);
+        var task = context.Task(request.BatchSize);
         var network = context.BuildNetwork();
         network.train(true);
         var parameters = network.parameters().Where(p => p.requires_grad).ToArray();

@@ -28,7 +28,7 @@ public sealed class LrThresholdExperiment : IExperiment
         var lrLow = request.Parameter("lr-low", 1e-6);
         var lrHigh = request.Parameter("lr-high", 1e4);
         var baseConfig = OptimizerConfig.From(request, context.Graph.Training.Optimizer, defaultLr: guess);
-        var task = SyntheticTask.Create(context.Graph, request.BatchSize, context.Seed, context.Device);
+        var task = context.Task(request.BatchSize);
         var probeRuns = 0;
         var catapultSeen = false;
         var expectedRuns = 2 * (iterations + 8);

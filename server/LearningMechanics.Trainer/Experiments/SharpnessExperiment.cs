@@ -22,7 +22,7 @@ public sealed class SharpnessExperiment : IExperiment
         var every = Math.Max(1, (int)request.Parameter("every", Math.Max(1, steps / 40)));
         var powerIterations = Math.Max(2, (int)request.Parameter("power-iterations", 20));
         var config = OptimizerConfig.From(request, context.Graph.Training.Optimizer, defaultLr: 0.01);
-        var task = SyntheticTask.Create(context.Graph, request.BatchSize, context.Seed, context.Device);
+        var task = context.Task(request.BatchSize);
         var network = context.BuildNetwork();
         network.SetMeasurementMode(dropoutActive: false);
         var parameters = network.ParametersOnOutputPath().ToArray();
@@ -78,7 +78,7 @@ public sealed class SharpnessExperiment : IExperiment
     }
 
     /// <summary>Power iteration on H (or P^{-1/2} H P^{-1/2}) from the previous direction; the direction is kept for the next call.</summary>
-    private static double TopEigenvalue(Network.GraphNetwork network, SyntheticTask task, Tensor[] parameters, Optimizer optimizer, ref Tensor[]? direction, int iterations, int seed)
+    private static double TopEigenvalue(Network.GraphNetwork network, TrainingTask task, Tensor[] parameters, Optimizer optimizer, ref Tensor[]? direction, int iterations, int seed)
     {
         using var scope = torch.NewDisposeScope();
         var scale = optimizer.PreconditionerInverseSqrt();

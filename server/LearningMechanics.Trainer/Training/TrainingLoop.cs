@@ -15,7 +15,7 @@ public static class TrainingLoop
     /// Runs <paramref name="steps"/> optimizer steps. Full batch when <paramref name="batchSize"/> is at least the task's
     /// sample count; otherwise each step takes the next slice of a seeded permutation. Stops early on divergence.
     /// </summary>
-    public static TrainingCurve Run(GraphNetwork network, SyntheticTask task, OptimizerConfig config, int steps, long batchSize, int seed, Action<int>? onStep = null)
+    public static TrainingCurve Run(GraphNetwork network, TrainingTask task, OptimizerConfig config, int steps, long batchSize, int seed, Action<int>? onStep = null)
     {
         network.train(true);
         var parameters = network.parameters().Where(p => p.requires_grad).ToArray();
@@ -45,7 +45,7 @@ public static class TrainingLoop
         return new TrainingCurve(losses.ToImmutable(), Diverged: false, steps);
     }
 
-    private static (Tensor X, Tensor Y) Slice(SyntheticTask task, Tensor order, int stepIdx, long batchSize)
+    private static (Tensor X, Tensor Y) Slice(TrainingTask task, Tensor order, int stepIdx, long batchSize)
     {
         var nBatches = task.Samples / batchSize;
         var start = stepIdx % nBatches * batchSize;
