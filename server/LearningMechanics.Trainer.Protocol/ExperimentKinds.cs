@@ -63,6 +63,21 @@ public static class ExperimentKinds
     /// </summary>
     public const string GradientNoiseScale = "gradient-noise-scale";
 
+    /// <summary>
+    /// The muP coord check (THEORY.md §9.1): the architecture at "points" (4) widths from "min-multiplier" (0.25) to
+    /// "max-multiplier" (4) times the declared hidden widths, Steps (3) full-batch steps each. Scalars "coord-slope" (log–log
+    /// slope of mean |Δh| of the last hidden pre-activation against width), "coord-slope-output", "coord-slope-init";
+    /// Series "width", "delta-h", "delta-output", "h-init". Optimizer parameters as for loss-curve (default lr 1e-2).
+    /// </summary>
+    public const string CoordCheck = "coord-check";
+
+    /// <summary>
+    /// Lazy vs rich (THEORY.md §9.2): Steps (100) full-batch steps, then Scalars "relative-weight-change"
+    /// (||θ_T - θ_0|| / ||θ_0||) and "kernel-distance" (1 - cosine between the empirical NTKs before and after, on
+    /// "ntk-samples" (32) probe inputs); Series "layer-relative-change" per weight layer. Optimizer parameters as for loss-curve.
+    /// </summary>
+    public const string LazyRich = "lazy-rich";
+
     /// <summary>Debug only (LMECH_TRAINER_DEBUG=1): calls libtorch with mismatched shapes, which aborts the process.</summary>
     public const string DebugAbort = "debug-abort";
 

@@ -27,6 +27,8 @@ public sealed class JobRunner(MessageWriter output)
         new SharpnessExperiment(),
         new LrRangeTestExperiment(),
         new GradientNoiseScaleExperiment(),
+        new CoordCheckExperiment(),
+        new LazyRichExperiment(),
         new DebugExperiments.Abort(),
         new DebugExperiments.Sleep(),
     }.ToImmutableDictionary(e => e.Kind);

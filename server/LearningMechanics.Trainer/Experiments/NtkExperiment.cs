@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using LearningMechanics.Trainer.Data;
+using LearningMechanics.Trainer.Network;
 using LearningMechanics.Trainer.Protocol;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,21 +25,9 @@ public sealed class NtkExperiment : IExperiment
         network.SetMeasurementMode(dropoutActive: false);
         var parameters = network.ParametersOnOutputPath();
         var x = SyntheticData.Inputs(context.Graph, n, context.Seed, stream: 1, context.Device);
-        var outputs = network.call(x).reshape(n, -1);
-        if (outputUnit < 0 || outputUnit >= outputs.shape[1])
-            throw new ArgumentException($"output unit {outputUnit} is out of range: the output has {outputs.shape[1]} units");
-        var rows = new Tensor[n];
-        for (var sampleIdx = 0; sampleIdx < n; sampleIdx++)
-        {
-            using var scope = torch.NewDisposeScope();
-            var grads = torch.autograd.grad([outputs[sampleIdx, outputUnit]], parameters, retain_graph: true);
-            rows[sampleIdx] = torch.cat(grads.Select(g => g.reshape(-1)).ToArray()).detach().MoveToOuterDisposeScope();
-            if (sampleIdx % 8 == 0)
-                context.Progress((double)sampleIdx / n, $"Jacobian row {sampleIdx + 1} of {n}");
-        }
+        var theta = EmpiricalNtk.Gram(network, parameters, x, outputUnit,
+            row => { if (row % 8 == 0) context.Progress((double)row / n, $"Jacobian row {row + 1} of {n}"); });
         using var noGrad = torch.no_grad();
-        var jacobian = torch.stack(rows).to_type(ScalarType.Float64);
-        var theta = jacobian.matmul(jacobian.T);
         var eigenvalues = torch.linalg.eigvalsh(theta);
         var lambdaMax = eigenvalues.max().item<double>();
         var trace = theta.trace().item<double>();
@@ -49,7 +38,7 @@ public sealed class NtkExperiment : IExperiment
             .Add("ntk-mean-diagonal", trace / n)
             .Add("ntk-mean-offdiagonal", n > 1 ? (sum - trace) / (n * (n - 1.0)) : double.NaN)
             .Add("samples", n)
-            .Add("parameters", jacobian.shape[1]);
+            .Add("parameters", parameters.Sum(p => p.numel()));
         return new ExperimentResult(Kind, [], scalars,
             Note: $"empirical NTK of output unit {outputUnit} over {n} Gaussian inputs (seed {context.Seed}), standard parameterization",
             Verdicts: Verdicts.Judge(request.Predictions, [], scalars));
