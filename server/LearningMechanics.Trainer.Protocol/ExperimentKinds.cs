@@ -66,7 +66,7 @@ public static class ExperimentKinds
     /// <summary>
     /// The muP coord check (THEORY.md §9.1): the architecture at "points" (4) widths from "min-multiplier" (0.25) to
     /// "max-multiplier" (4) times the declared hidden widths, Steps (3) full-batch steps each. Scalars "coord-slope" (log–log
-    /// slope of mean |Δh| of the last hidden pre-activation against width), "coord-slope-output", "coord-slope-init";
+    /// slope of mean |Δh| of the 2nd hidden pre-activation against width), "coord-slope-output", "coord-slope-init";
     /// Series "width", "delta-h", "delta-output", "h-init". Optimizer parameters as for loss-curve (default lr 1e-2).
     /// </summary>
     public const string CoordCheck = "coord-check";

@@ -45,6 +45,21 @@ public sealed class ValidationGridTests
         Assert.True((double)confusion["accuracy"]! >= 0.95, $"trainability accuracy {(double)confusion["accuracy"]!:P1}");
     }
 
+    /// <summary>THEORY.md §16 row 27 [C]: SP with one global Adam rate, slope +1 (±0.25) for 2-hidden-layer MLPs.</summary>
+    [Fact]
+    public void ValidateGrid_CoordCheck_AdamSlopeConfirmed()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = ValidateGridCommand.Run([Fixture("grids/coord-check.json"), "--format", "json"], output, error);
+        Assert.True(exit == 0, error.ToString());
+        var report = JsonNode.Parse(output.ToString())!;
+        Assert.Equal(0, (int)report["failed"]!);
+        var coord = report["kinds"]!.AsArray().Single(k => (string)k!["kind"]! == "coord-slope")!;
+        Assert.Equal(4, (int)coord["scored"]!);
+        Assert.True((double)coord["rate"]! >= 0.75, $"coord-slope confirmed {(double)coord["rate"]!:P0}: {output}");
+    }
+
     [Fact]
     public void GridSpec_ParsesRatesInitsAndRejectsUnknownFields()
     {

@@ -39,7 +39,8 @@ public sealed record ConfigurationResult(
     string? Error,
     double Seconds = 0,
     double TrainerSeconds = 0,
-    double PredictionSeconds = 0)
+    double PredictionSeconds = 0,
+    Verdict? Coord = null)
 {
     public static ConfigurationResult Failed(GridConfiguration config, string error) => new(config, null, null, [], [], null, null, error);
 
@@ -49,8 +50,9 @@ public sealed record ConfigurationResult(
             return $"failed: {Error}";
         var forward = Forward.Count(v => v.Outcome == VerdictOutcome.Confirmed) + "/" + Forward.Count(v => v.Outcome is VerdictOutcome.Confirmed or VerdictOutcome.Refuted) + " q";
         var lr = string.Join(", ", LrLimits.Select(v => $"{v.Prediction.Quantity} {v.Outcome} ({v.Measured:G3} vs {v.Prediction.Value:G3})"));
+        var coord = Coord is { } c ? $"coord slope {c.Outcome} ({c.Measured:G3} vs {c.Prediction.Value:G3})" : "";
         var train = Trainability is { } t ? $"trainability {t.Predicted}/{(t.Trained is { } b ? b ? "trained" : "not trained" : "?")}" : "";
-        return string.Join("; ", new[] { forward, lr, train }.Where(s => s.Length > 0));
+        return string.Join("; ", new[] { forward, lr, coord, train }.Where(s => s.Length > 0));
     }
 }
 
@@ -76,7 +78,8 @@ public static class GridScoring
         byKind.TryGetValue(ExperimentKinds.LossCurve, out var curve);
         var trainability = curve is null ? null : Trainability(config, predictions, rate, etaCrit, curve);
         var stability = curve is null ? null : RateStability(predictions, rate, etaCrit, curve);
-        return new ConfigurationResult(config, rate, etaCrit, forward, lr, trainability, stability, null);
+        var coord = byKind.TryGetValue(ExperimentKinds.CoordCheck, out var check) && !check.Verdicts.IsDefaultOrEmpty ? check.Verdicts[0] : null;
+        return new ConfigurationResult(config, rate, etaCrit, forward, lr, trainability, stability, null, Coord: coord);
     }
 
     /// <summary>THEORY.md §2 CPU check: q is checked on layers of width 256–1024 (a mean over units); narrower layers are reported, not scored.</summary>
@@ -186,6 +189,7 @@ public static class GridScoring
             KindSummary.Of("eta-crit-momentum", etaCritMomentum),
             KindSummary.Of("eta-divergence", divergence),
             KindSummary.Of("rate-stability", stability),
+            KindSummary.Of("coord-slope", results.Select(r => r.Coord).OfType<Verdict>().ToList()),
             new KindSummary("trainability",
                 trainability.Count(t => t.IsScored && t.IsCorrect),
                 trainability.Count(t => t.IsScored && !t.IsCorrect),

@@ -11,7 +11,8 @@ namespace LearningMechanics.Cli.Grid;
 /// momentum only; Adam takes <see cref="AdamRates"/>, absolute, because no raw-rate limit is predicted for it).
 /// Inits: "default" (TorchSharp's U(±1/√fan_in)), "he" (kaiming_normal, relu), "xavier" (xavier_normal), "normal:S" (weights
 /// N(0, S/fan_in), sigma_w^2 = S), "critical" (sigma_w^2 at chi_1 = 1 for the activation and <see cref="BiasVariance"/>).
-/// Non-default inits draw biases N(0, BiasVariance) (zero when it is 0).
+/// Non-default inits draw biases N(0, BiasVariance) (zero when it is 0). <see cref="CoordCheck"/> adds the muP coord check
+/// (THEORY.md §9.1) once per network and optimizer, at the first rate of the list.
 /// </summary>
 public sealed record GridSpec(
     string Name,
@@ -28,7 +29,8 @@ public sealed record GridSpec(
     int InputDim,
     int Samples,
     double BiasVariance,
-    double Momentum)
+    double Momentum,
+    bool CoordCheck = false)
 {
     public static readonly ImmutableArray<string> KnownArchitectures = ["mlp", "cnn", "resnet"];
     public static readonly ImmutableArray<string> KnownOptimizers = ["sgd", "momentum", "adam"];
@@ -48,7 +50,7 @@ public sealed record GridSpec(
         if (root is not JsonObject obj)
             throw new FormatException("the grid spec must be a JSON object");
         var known = new HashSet<string>(["name", "architectures", "depths", "widths", "activations", "inits", "optimizers", "rates", "adamRates",
-            "steps", "seed", "inputDim", "samples", "biasVariance", "momentum", "description"]);
+            "steps", "seed", "inputDim", "samples", "biasVariance", "momentum", "coordCheck", "description"]);
         foreach (var (key, _) in obj)
         {
             if (!known.Contains(key))
@@ -69,7 +71,8 @@ public sealed record GridSpec(
             Int(obj, "inputDim", 16),
             Int(obj, "samples", 64),
             Double(obj, "biasVariance", 0),
-            Double(obj, "momentum", 0.9));
+            Double(obj, "momentum", 0.9),
+            obj["coordCheck"]?.GetValue<bool>() ?? false);
         spec.Validate();
         return spec;
     }

@@ -12,8 +12,10 @@ namespace LearningMechanics.Trainer.Experiments;
 /// The coord check of muP (Yang et al. 2022; THEORY.md §9.1): the same architecture at "points" widths, multipliers
 /// geometric from "min-multiplier" to "max-multiplier" of the declared width (<see cref="GraphWidths.Scale"/>), each
 /// seeded alike, trained Steps (default 3) full-batch steps on BatchSize samples with the declared optimizer (or "lr",
-/// "optimizer"). Measured on the training inputs: mean |Δh| of the probe pre-activation (the output of the last hidden
-/// weight layer; the 2nd hidden pre-activation of a 2-hidden-layer MLP), mean |Δf| of the output, and mean |h| at init.
+/// "optimizer"). Measured on the training inputs: mean |Δh| of the 2nd hidden pre-activation (the output of the second
+/// weight layer, the first width-to-width map, as in recipe A10), mean |Δf| of the output, and mean |h| at init. Deeper
+/// layers are not the probe: under SP their updates compound over the layers below (measured slopes grow towards 2 at
+/// five weight layers with Adam), which is not what the coord-check slope of §9.1 describes.
 /// Series "width", "delta-h", "delta-output", "h-init". Scalars "coord-slope", "coord-slope-output", "coord-slope-init":
 /// least-squares slopes of the logs against log width.
 /// </summary>
@@ -45,7 +47,10 @@ public sealed class CoordCheckExperiment : IExperiment
             context.Progress((double)pointIdx / points, $"width x{multiplier:G3}");
             using var scope = torch.NewDisposeScope();
             var network = (context with { Graph = graph }).BuildNetwork();
-            var probe = graph.WeightNodes.Select(n => n.Id).SkipLast(1).Last();
+            var weightNodes = graph.WeightNodes.Select(n => n.Id).ToArray();
+            if (weightNodes.Length < 3)
+                throw new ArgumentException("coord check: needs two hidden layers (three weight layers); the probe is the 2nd hidden pre-activation");
+            var probe = weightNodes[1];
             var (h0, f0) = Probe(network, task.Inputs, probe, graph.Output);
             TrainingLoop.Run(network, task, optimizer, steps, task.Samples, context.Seed);
             var (h1, f1) = Probe(network, task.Inputs, probe, graph.Output);
