@@ -16,7 +16,7 @@ using LearningMechanics.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Issue 6 benchmark, both sides measured in this one process, alternating, median of rounds:
+// Issue 6 benchmark, both sides measured in this one process (the step times in lockstep, see Lockstep), medians:
 //  (1) the trainer's training loop (GraphNetwork built from the model graph + TrainingLoop + its Optimizer) against a
 //      hand-written TorchSharp loop (nn.Sequential, torch.optim.SGD, mse_loss) on the same network shape and data; goal <= 1.05.
 //  (2) the predicted LR limit (TheoryEngine + LearningRateLimits, no training) against a 100-step LR range test; goal <= 0.01.
@@ -25,7 +25,9 @@ const int steps = 300;
 const int width = 256;
 const int inputDim = 64;
 const long batch = 128;
-torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+// One thread by default: on a shared machine extra threads mostly measure contention. An argument "threads=N" overrides.
+var threadArg = args.FirstOrDefault(a => a.StartsWith("threads=", StringComparison.Ordinal));
+torch.set_num_threads(threadArg is null ? 1 : int.Parse(threadArg[8..], System.Globalization.CultureInfo.InvariantCulture));
 
 var builder = new GraphBuilder("bench-mlp", ModelOrigin.Synthetic, TensorShape.Of(inputDim));
 builder.Then(new Linear(inputDim, width), weightInit: new KaimingInit(false, Nonlinearity: "relu"));
@@ -108,13 +110,18 @@ if (args.Length > 1 && args[1] == "isolate")
     return 0;
 }
 
+var analyzeShare = new List<double>();
 double PredictedLimit()
 {
     var watch = Stopwatch.StartNew();
-    var report = LearningRateLimits.For(graph, TheoryEngine.Analyze(graph));
+    var theory = TheoryEngine.Analyze(graph);
+    var analyzed = watch.Elapsed.TotalSeconds;
+    var report = LearningRateLimits.For(graph, theory);
     if (report.EtaCrit is null)
         throw new InvalidOperationException($"no eta_crit: {report.Reason}");
-    return watch.Elapsed.TotalSeconds;
+    var total = watch.Elapsed.TotalSeconds;
+    analyzeShare.Add(analyzed / total);
+    return total;
 }
 
 double RangeTest()
@@ -126,23 +133,65 @@ double RangeTest()
     return watch.Elapsed.TotalSeconds;
 }
 
+// Lockstep: the trainer's own loop runs, and after each of its steps one step of the hand-written loop is timed inside
+// the trainer's step callback. The trainer's step time is the time between callbacks minus that hand-written step, so both
+// sides of every pair ran within milliseconds of each other and load changes on the shared machine hit both alike.
+(List<double> Trainer, List<double> Hand) Lockstep()
+{
+    using var scope = torch.NewDisposeScope();
+    torch.manual_seed(1);
+    var model = nn.Sequential(nn.Linear(inputDim, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(), nn.Linear(width, 1));
+    var handOptimizer = torch.optim.SGD(model.parameters(), 0.01);
+    torch.manual_seed(1);
+    var network = NetworkBuilder.Build(graph);
+    var trainerTimes = new List<double>();
+    var handTimes = new List<double>();
+    var clock = Stopwatch.StartNew();
+    var last = 0.0;
+    TrainingLoop.Run(network, task, config, steps, batch, seed: 1, onStep: stepIdx =>
+    {
+        var handStart = clock.Elapsed.TotalSeconds;
+        trainerTimes.Add(handStart - last);
+        using (var stepScope = torch.NewDisposeScope())
+        {
+            handOptimizer.zero_grad();
+            var loss = nn.functional.mse_loss(model.call(task.Inputs), task.Targets);
+            _ = loss.item<float>();
+            loss.backward();
+            handOptimizer.step();
+        }
+        last = clock.Elapsed.TotalSeconds;
+        handTimes.Add(last - handStart);
+    });
+    // The first interval holds the trainer's set-up before its first step: dropped with its pair.
+    return (trainerTimes.Skip(1).ToList(), handTimes.Skip(1).ToList());
+}
+
 // Warm-up: libtorch kernels, JIT, theory tables.
-TrainerLoop(); HandWritten(); PredictedLimit(); RangeTest();
+TrainerLoop(); HandWritten(); PredictedLimit(); RangeTest(); Lockstep();
 var trainer = new List<double>();
 var hand = new List<double>();
+var pairRatios = new List<double>();
 var predicted = new List<double>();
 var range = new List<double>();
 for (var roundIdx = 0; roundIdx < rounds; roundIdx++)
 {
-    if (roundIdx % 2 == 0) { trainer.Add(TrainerLoop()); hand.Add(HandWritten()); }
-    else { hand.Add(HandWritten()); trainer.Add(TrainerLoop()); }
+    var (t, h) = Lockstep();
+    trainer.AddRange(t);
+    hand.AddRange(h);
+    pairRatios.AddRange(t.Zip(h, (a, b) => a / b));
     predicted.Add(PredictedLimit());
     range.Add(RangeTest());
 }
-static double Median(List<double> xs) { var s = xs.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
+// Ratio of the median step times, per round and over all steps: per-step ratios are dominated by scheduler noise
+// (a 2 ms step against time slices of the same order), medians of each side are not.
+var roundRatios = Enumerable.Range(0, rounds).Select(r => Median(trainer.Skip(r * (steps - 1)).Take(steps - 1).ToList()) / Median(hand.Skip(r * (steps - 1)).Take(steps - 1).ToList())).ToList();
 var stepRatio = Median(trainer) / Median(hand);
 var lrRatio = Median(predicted) / Median(range);
-Console.WriteLine($"network {inputDim}-{width}-{width}-1 ReLU, batch {batch}, full-batch SGD, {steps} steps x {rounds} rounds, {torch.get_num_threads()} threads");
-Console.WriteLine($"trainer step {Median(trainer) * 1e3:F3} ms, hand-written step {Median(hand) * 1e3:F3} ms: ratio {stepRatio:F3} (goal <= 1.05)");
-Console.WriteLine($"predicted LR limit {Median(predicted) * 1e3:F2} ms, 100-step LR range test {Median(range) * 1e3:F1} ms: ratio {lrRatio:F4} (goal <= 0.01)");
+Console.WriteLine($"network {inputDim}-{width}-{width}-1 ReLU, batch {batch}, full-batch SGD, {steps} steps x {rounds} rounds in lockstep, {torch.get_num_threads()} thread(s)");
+Console.WriteLine($"trainer step {Median(trainer) * 1e3:F3} ms, hand-written step {Median(hand) * 1e3:F3} ms (medians of {trainer.Count} lockstep pairs): ratio {stepRatio:F3} (goal <= 1.05); " +
+                  $"per round {string.Join(", ", roundRatios.Select(r => r.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; median per-step ratio {Median(pairRatios):F3}");
+Console.WriteLine($"predicted LR limit {Median(predicted) * 1e3:F2} ms, 100-step LR range test {Median(range) * 1e3:F1} ms: ratio {lrRatio:F4} (goal <= 0.01); TheoryEngine.Analyze is {Median(analyzeShare):P0} of the prediction");
 return 0;
+
+static double Median(List<double> xs) { var s = xs.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
