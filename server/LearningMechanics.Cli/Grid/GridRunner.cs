@@ -5,6 +5,7 @@ using LearningMechanics.Analysis.Validation;
 using LearningMechanics.Model.Graph;
 using LearningMechanics.Theory;
 using LearningMechanics.Theory.Learning;
+using LearningMechanics.Theory.Scaling;
 using LearningMechanics.Trainer.Protocol;
 using LearningMechanics.Trainer.Protocol.Client;
 
@@ -133,7 +134,7 @@ public static class GridRunner
     /// <summary>
     /// The coord check of THEORY.md §9.1 (recipe A10: 3 full-batch steps on the grid's samples, mean |Δh| of the 2nd hidden
     /// pre-activation), once per network and optimizer. The grid's models are in SP with one global rate, so the predicted
-    /// slope against width is <see cref="Theory.Scaling.WidthScaling.CoordCheckSlope"/>, ±0.25. Scored (in regime) where it
+    /// slope against width is <see cref="WidthScaling.CoordCheckSlope"/>, ±0.25. Scored (in regime) where it
     /// was checked: Adam on ReLU-family MLPs with two hidden layers, +1 [C, row 27]. Reported but not scored: deeper MLPs
     /// (five weight layers measured +0.7 at widths 64–1024: the +1 is approached slowly), SGD and momentum (+1/2 is a
     /// derivation [D]; a first grid measured -0.6 to +0.3 at widths 64–256 over 3 steps), odd activations under Adam (tanh
@@ -148,7 +149,7 @@ public static class GridRunner
         if (!spec.CoordCheck || config.Rate != firstRate || config.Depth < 3)
             return null;
         var form = config.Optimizer switch { "adam" => OptimizerForm.Adaptive, "momentum" => OptimizerForm.HeavyBall, _ => OptimizerForm.GradientDescent };
-        if (Theory.Scaling.WidthScaling.CoordCheckSlope(form, muPRates: false) is not double slope)
+        if (WidthScaling.CoordCheckSlope(form, muPRates: false) is not double slope)
             return null;
         var reluFamily = config.Activation is "relu" or "gelu" or "silu";
         var regimeNote = config.Architecture != "mlp" ? $"{config.Architecture}: the coord-check slopes are derived for plain MLPs (THEORY.md §9.1)"
