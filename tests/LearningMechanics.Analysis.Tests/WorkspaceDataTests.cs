@@ -37,6 +37,17 @@ public sealed class WorkspaceDataTests : IDisposable
     }
 
     [Fact]
+    public void ForDocument_FindsTheNearestSettingsAbove()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "src", "models"));
+        File.WriteAllText(Path.Combine(_root, "t.csv"), "1,2,0\n");
+        Settings("""{ "data": { "inputs": "t.csv" } }""");
+        var result = WorkspaceData.ForDocument(Path.Combine(_root, "src", "models", "Net.cs"));
+        Assert.Equal(Path.Combine(_root, "t.csv"), result.Data?.Inputs);
+        Assert.Equal(WorkspaceDataResult.None, WorkspaceData.ForDocument("relative/Net.cs"));
+    }
+
+    [Fact]
     public void CsvWithColumnIndex_AndFormatFromExtension()
     {
         File.WriteAllText(Path.Combine(_root, "t.csv"), "1,2,0\n3,4,1\n");

@@ -24,6 +24,22 @@ public static class WorkspaceData
 {
     public const string FileName = "learningmechanics.json";
 
+    /// <summary>
+    /// The data entry that applies to a document on disk: the learningmechanics.json in its folder or the nearest folder
+    /// above it (as for the reader's input shapes), with that folder as the root the data files must stay in.
+    /// </summary>
+    public static WorkspaceDataResult ForDocument(string? documentPath)
+    {
+        if (string.IsNullOrEmpty(documentPath) || !Path.IsPathRooted(documentPath))
+            return WorkspaceDataResult.None;
+        for (var folder = Path.GetDirectoryName(documentPath); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(Path.Combine(folder, FileName)))
+                return Load(folder);
+        }
+        return WorkspaceDataResult.None;
+    }
+
     public static WorkspaceDataResult Load(string workspaceRoot)
     {
         var settingsPath = Path.Combine(workspaceRoot, FileName);
