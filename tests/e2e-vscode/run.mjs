@@ -11,7 +11,8 @@
 // learningMechanics.codeLens.enable off in the settings removes the code lenses from Mlp3.cs, (j) the report's charts
 // after validation (loss curve, q and gradient by depth, phase diagram; one screenshot each), (k) "Learning Mechanics:
 // Run LR Range Test" from the palette shows one progress toast, its result and the LR range chart, (l) the critical-init
-// code action on a layer inside Sequential(...) in DeepTanh.cs writes the init loop. Check (e) also fails when two
+// code action on a layer inside Sequential(...) in DeepTanh.cs writes the init loop, (m) "Validate model" from the palette
+// on DeepReluDefaultInit.cs draws the loss chart with measured and predicted curves. Check (e) also fails when two
 // progress toasts show at once for one run.
 // The last line printed is always "<n> passed, <m> failed"; the exit code is 0 only when nothing failed.
 //
@@ -66,6 +67,7 @@ const checks = [
   { name: '(j) the report shows the loss-curve, gradient-by-depth and phase-diagram charts after validation', passed: false },
   { name: '(k) "Run LR Range Test" shows one progress toast, its suggested rate and the LR range chart', passed: false },
   { name: '(l) the code action on a layer inside Sequential(...) writes the critical tanh init in DeepTanh.cs', passed: false },
+  { name: '(m) "Validate model" from the palette on DeepReluDefaultInit.cs (MSE, SGD) gives a loss chart with measured and predicted curves', passed: false },
 ];
 /** Filled by check (d), judged by check (e): whether the "Validating" progress toast was seen, and the most shown at once. */
 const validation = { progressSeen: false, progressText: '', maxProgressToasts: 0 };
@@ -200,6 +202,7 @@ async function main() {
   await openFromExplorer(page, 'DeepReluDefaultInit.cs');
   await runCheck(page, checks[1], '04-squiggle', () => checkWarningSquiggle(page));
   await runCheck(page, checks[6], '07-code-action', () => checkCodeAction(page));
+  await runCheck(page, checks[12], '07c-validate-palette', () => checkPaletteValidateLossCurve(page));
   await closeAllEditors(page);
   await openFromExplorer(page, 'DeepTanh.cs');
   await runCheck(page, checks[11], '07b-code-action-sequential', () => checkSequentialCodeAction(page));
@@ -253,6 +256,19 @@ async function checkReportCharts(page) {
     await chart.screenshot({ path: path.join(OUTPUT, `06b-chart-${id}.png`) });
     log(`chart ${id}: ${legend}`);
   }
+}
+
+async function checkPaletteValidateLossCurve(page) {
+  await page.locator('.editor-group-container .tab', { hasText: 'DeepReluDefaultInit.cs' }).first().click();
+  await runCommand(page, 'Learning Mechanics: Validate model');
+  const chart = reportFrame(page).locator('[data-chart="loss"]');
+  const legendText = async () => ((await chart.locator('.u-legend').count()) > 0 ? (await chart.locator('.u-legend').innerText()).replace(/\s+/g, ' ') : '');
+  if (!(await poll(async () => /measured loss/.test(await legendText()) && /predicted loss/.test(await legendText())))) {
+    throw new Error(`no loss chart with measured and predicted curves; legend: "${await legendText()}"`);
+  }
+  await chart.scrollIntoViewIfNeeded();
+  await chart.screenshot({ path: path.join(OUTPUT, '07c-chart-loss-predicted-measured.png') });
+  log(`loss chart: ${await legendText()}`);
 }
 
 async function checkLrRangeTest(page) {

@@ -156,7 +156,10 @@ function drawChart(container: HTMLElement, table: ChartTable): void {
       width,
       height: 280,
       scales: { x: { time: false, distr: spec.logX ? 3 : 1 }, y: { distr: spec.logY ? 3 : 1 } },
-      axes: [{ ...axis, label: spec.x }, { ...axis, label: spec.y, size: 70 }],
+      axes: [
+        { ...axis, label: spec.x, ...(spec.logX ? { values: logTicks } : {}) },
+        { ...axis, label: spec.y, size: 70, ...(spec.logY ? { values: logTicks } : {}) },
+      ],
       series,
       legend: { live: false },
       hooks: {
@@ -186,6 +189,11 @@ function drawChart(container: HTMLElement, table: ChartTable): void {
     container,
   );
   charts.push(chart);
+}
+
+/** Tick labels of a log axis: uPlot's default writes small values such as 1e-5 as "0". */
+function logTicks(_u: uPlot, splits: number[]): string[] {
+  return splits.map(v => (v == null ? '' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(0) : String(Number(v.toPrecision(3)))));
 }
 
 function layerTable(model: ModelReport): HTMLElement {
