@@ -260,7 +260,8 @@ async function checkReportCharts(page) {
 
 async function checkPaletteValidateLossCurve(page) {
   await page.locator('.editor-group-container .tab', { hasText: 'DeepReluDefaultInit.cs' }).first().click();
-  await runCommand(page, 'Learning Mechanics: Validate model');
+  // Fuzzy matching also offers "Validate all models in the workspace", possibly first: pick the exact row.
+  await runCommand(page, 'Learning Mechanics: Validate model', true);
   const chart = reportFrame(page).locator('[data-chart="loss"]');
   const legendText = async () => ((await chart.locator('.u-legend').count()) > 0 ? (await chart.locator('.u-legend').innerText()).replace(/\s+/g, ' ') : '');
   if (!(await poll(async () => /measured loss/.test(await legendText()) && /predicted loss/.test(await legendText())))) {
@@ -273,7 +274,7 @@ async function checkPaletteValidateLossCurve(page) {
 
 async function checkLrRangeTest(page) {
   await page.locator('.editor-group-container .tab', { hasText: 'Mlp3.cs' }).first().click();
-  await runCommand(page, 'Learning Mechanics: Run LR Range Test');
+  await runCommand(page, 'Learning Mechanics: Run LR Range Test', true);
   const toasts = page.locator('.notification-toast');
   let progressSeen = false;
   let maxProgress = 0;
@@ -424,13 +425,19 @@ async function closeAllEditors(page) {
   await page.waitForTimeout(500);
 }
 
-async function runCommand(page, title) {
+/** Runs a palette command; `click` picks the row with that title instead of the first (highlighted) match. */
+async function runCommand(page, title, click = false) {
   await page.keyboard.press('Control+Shift+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 10_000 });
+  if (click) {
+    await row.click();
+  } else {
+    await page.keyboard.press('Enter');
+  }
   await page.waitForTimeout(300);
 }
 

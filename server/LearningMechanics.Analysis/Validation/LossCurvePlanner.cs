@@ -66,9 +66,11 @@ public static class LossCurvePlanner
             predicted is { } p ? [.. p.Select(v => double.IsFinite(v) ? v : double.MaxValue)] : null, reason, experiment.Note ?? "");
     }
 
-    private static int OutputUnits(ModelAnalysis model)
+    /// <summary>K, the output elements per sample: shapes are per sample ("[10]"); a leading unknown dimension is a batch dimension.</summary>
+    public static int OutputUnits(ModelAnalysis model)
     {
-        var shape = model.Shapes.OutputOf(model.Graph.Output);
-        return (int)shape.Dims.Skip(1).Aggregate(1L, (a, d) => a * (d ?? 1));
+        var dims = model.Shapes.OutputOf(model.Graph.Output).Dims;
+        var perSample = dims.Length > 1 && dims[0] is null ? dims.Skip(1) : dims;
+        return (int)perSample.Aggregate(1L, (a, d) => a * (d ?? 1));
     }
 }
