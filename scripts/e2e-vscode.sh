@@ -84,6 +84,11 @@ lock_stamp="$REPO/node_modules/.lm-package-lock.sha256"
 lock_hash="$(sha256sum "$REPO/package-lock.json" | cut -d' ' -f1)"
 if [[ -f "$lock_stamp" && "$(cat "$lock_stamp")" == "$lock_hash" ]]; then
   echo "    node_modules matches package-lock.json"
+elif [[ -L "$REPO/node_modules" ]]; then
+  # A shared node_modules (a symlink, as in a git worktree): npm ci would empty the folder it points to and replace the
+  # link, breaking every other checkout that uses it. Install where it lives instead.
+  echo "    node_modules is a link to $(readlink -f "$REPO/node_modules") and does not match package-lock.json: run npm ci there" >&2
+  exit 1
 else
   (cd "$REPO" && npm ci --no-audit --no-fund)
   echo "$lock_hash" >"$lock_stamp"

@@ -58,3 +58,21 @@ function describeOneModel(summary: unknown): string {
   }
   return `Validation finished: ${JSON.stringify(summary)}`;
 }
+
+/** One line for "Find learning-rate limit": the server's headline per model (`LrLimitResult[]`). */
+export function describeLrLimit(result: unknown): string {
+  return describeHeadlines(result, 'Learning-rate limit');
+}
+
+/** One line for "Run LR range test": the server's headline per model (`LrRangeResult[]`). */
+export function describeLrRange(result: unknown): string {
+  return describeHeadlines(result, 'LR range test');
+}
+
+function describeHeadlines(result: unknown, what: string): string {
+  const items = Array.isArray(result) ? result : [result];
+  const lines = items
+    .filter((item): item is { modelName?: unknown; headline?: unknown } => typeof item === 'object' && item !== null)
+    .map(item => (typeof item.modelName === 'string' ? `${item.modelName}: ` : '') + (typeof item.headline === 'string' ? item.headline : 'done'));
+  return lines.length === 0 ? `${what}: no model was measured.` : `${what} — ${lines.join(' · ')}`;
+}

@@ -13,12 +13,12 @@ import {
 } from 'vscode-languageclient/node';
 import { resolveServerLaunch, type ServerLaunch } from './bootstrap';
 import { CONFIG_SECTION, parseConfig, type Config } from './config';
-import { SERVER_STATUS_NOTIFICATION, VALIDATE_COMMAND, type ServerStatusParams } from './lsp_ext';
+import { FIND_LR_LIMIT_COMMAND, LR_RANGE_TEST_COMMAND, SERVER_STATUS_NOTIFICATION, VALIDATE_COMMAND, type ServerStatusParams } from './lsp_ext';
 import { pipeServerStderr, pipeServerStdout } from './server_log';
 import type { ServerStatusItem } from './status';
 
 /** Commands the client registers itself; the server may list them in `executeCommandProvider` too. */
-const CLIENT_OWNED_COMMANDS: ReadonlySet<string> = new Set([VALIDATE_COMMAND]);
+const CLIENT_OWNED_COMMANDS: ReadonlySet<string> = new Set([VALIDATE_COMMAND, FIND_LR_LIMIT_COMMAND, LR_RANGE_TEST_COMMAND]);
 
 export class ServerController implements vscode.Disposable {
   private _client: LanguageClient | undefined;
@@ -191,7 +191,7 @@ function serverOptions(launch: ServerLaunch): ServerOptions {
 
 /**
  * Design note: vscode-languageclient registers a VS Code command for every command the server lists in
- * `executeCommandProvider.commands`. The client registers `learningMechanics.validate` itself, at activation,
+ * `executeCommandProvider.commands`. The client registers `learningMechanics.validate` (and the learning-rate commands) itself, at activation,
  * so the command works from the palette and menus before the server is up and turns a `vscode.Uri` or no
  * argument into the `[uri, modelName?]` the server expects. Registering the same id twice throws
  * "command already exists" and would fail the client's start, so client-owned ids are removed from the

@@ -8,6 +8,10 @@
  */
 export const VALIDATE_COMMAND = 'learningMechanics.validate';
 
+/** Server commands with the same arguments: the trainer's lr-threshold bisection and LR range test (results: `LrLimitResult[]`, `LrRangeResult[]`). */
+export const FIND_LR_LIMIT_COMMAND = 'learningMechanics.findLrLimit';
+export const LR_RANGE_TEST_COMMAND = 'learningMechanics.lrRangeTest';
+
 /** Client-only commands (never sent to the server). */
 export const VALIDATE_ALL_COMMAND = 'learningMechanics.validateAll';
 export const SHOW_REPORT_COMMAND = 'learningMechanics.showReport';
@@ -70,6 +74,62 @@ export interface ModelReport {
   readonly validation: ReportValidation | null;
   readonly layers: readonly ReportLayer[];
   readonly totalLayers: number;
+  readonly phaseDiagram?: ReportPhaseDiagram | null;
+  readonly lossCurve?: ReportLossCurve | null;
+  readonly lrLimit?: LrLimitResult | null;
+  readonly lrRange?: LrRangeResult | null;
+}
+
+/** Mirrors `ReportPhaseDiagram`: the critical line chi_1 = 1 sampled along sigma_b^2 (null where absent) and the model's point. */
+export interface ReportPhaseDiagram {
+  readonly activation: string;
+  readonly sigmaW2: number;
+  readonly sigmaB2: number;
+  readonly chi1: number | null;
+  readonly phase: string;
+  readonly lineSigmaB2: readonly number[];
+  readonly lineSigmaW2: readonly (number | null)[];
+}
+
+/** Mirrors `ReportLossCurve`: loss per step, measured and (when the closed form applies) predicted by the server. */
+export interface ReportLossCurve {
+  readonly learningRate: number;
+  readonly optimizer: string;
+  readonly measured: readonly number[];
+  readonly predicted: readonly number[] | null;
+  readonly predictionNote: string | null;
+  readonly task: string;
+}
+
+/** Mirrors `LrLimitResult` (Analysis/Validation/LrExperiments.cs). */
+export interface LrLimitResult {
+  readonly modelName: string;
+  readonly measuredMonotone: number | null;
+  readonly measuredThreshold: number | null;
+  readonly predictedEtaCrit: number | null;
+  readonly predictedDivergence: number | null;
+  /** `confirmed`, `refuted`, `not scored`, `measured` (no prediction) or `failed`. */
+  readonly outcome: string;
+  readonly headline: string;
+  readonly note: string;
+  readonly device: string;
+  readonly elapsedSeconds: number;
+}
+
+/** Mirrors `LrRangeResult`: loss per rate of the sweep (null where non-finite) and the suggested rate. */
+export interface LrRangeResult {
+  readonly modelName: string;
+  readonly rates: readonly number[];
+  readonly losses: readonly (number | null)[];
+  readonly suggestedRate: number | null;
+  readonly minLossRate: number | null;
+  readonly divergenceRate: number | null;
+  readonly predictedEtaCrit: number | null;
+  readonly predictedDivergence: number | null;
+  readonly headline: string;
+  readonly note: string;
+  readonly device: string;
+  readonly elapsedSeconds: number;
 }
 
 export interface ReportLearningRate {
@@ -104,6 +164,9 @@ export interface ReportLayer {
   readonly probeQ: number | null;
   readonly chi: number | null;
   readonly weights: ReportWeights | null;
+  /** ||delta^l||^2 / ||delta^L||^2 at a weight layer, predicted and measured (THEORY.md §4.1). */
+  readonly predictedGradient?: number | null;
+  readonly measuredGradient?: number | null;
 }
 
 export interface ReportWeights {

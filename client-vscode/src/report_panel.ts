@@ -72,11 +72,11 @@ async function attachReport(webview: vscode.Webview, extensionUri: vscode.Uri, c
   webview.html = reportHtml(webview, extensionUri);
   let ready: () => void = () => undefined;
   const loaded = new Promise<void>(resolve => (ready = resolve));
-  webview.onDidReceiveMessage(async (message: { type: string; format?: string; content?: string }) => {
+  webview.onDidReceiveMessage(async (message: { type: string; format?: string; name?: string; content?: string }) => {
     if (message.type === 'ready') {
       ready();
     } else if (message.type === 'export' && message.content !== undefined) {
-      await exportReport(uri, message.format === 'csv' ? 'csv' : 'json', message.content);
+      await exportReport(uri, message.format === 'csv' ? 'csv' : 'json', message.content, message.name);
     }
   });
   await loaded;
@@ -99,10 +99,12 @@ async function postReport(webview: vscode.Webview, controller: ServerController,
   }
 }
 
-async function exportReport(uri: string, format: 'csv' | 'json', content: string): Promise<void> {
+/** Saves an export; `name` is the chart's id ("loss", "phase"...), absent for the whole per-layer report. */
+async function exportReport(uri: string, format: 'csv' | 'json', content: string, name?: string): Promise<void> {
   const base = vscode.Uri.parse(uri);
+  const suffix = name !== undefined && /^[a-z-]+$/.test(name) ? name : 'report';
   const target = await vscode.window.showSaveDialog({
-    defaultUri: base.with({ path: `${base.path.replace(/\.[^./]+$/, '')}.report.${format}` }),
+    defaultUri: base.with({ path: `${base.path.replace(/\.[^./]+$/, '')}.${suffix}.${format}` }),
     filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
   });
   if (target !== undefined) {

@@ -17,6 +17,12 @@ public sealed record ValidationVerdict(
     string Device,
     double ElapsedSeconds)
 {
+    /// <summary>The trainer's forward statistics per node (q, output-gradient second moments), for the report's depth charts.</summary>
+    public ImmutableArray<LayerMeasurement> Layers { get; init; } = [];
+
+    /// <summary>The measured and predicted loss curve of the validation run, when it ran one.</summary>
+    public Editor.ReportLossCurve? LossCurve { get; init; }
+
     public string Stamp => $"{ModelName}:{ContentHash}:{Headline}";
 
     public int Confirmed => Verdicts.Count(v => v.Outcome == VerdictOutcome.Confirmed);

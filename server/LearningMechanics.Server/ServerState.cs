@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LearningMechanics.Analysis;
+using LearningMechanics.Analysis.Validation;
 using LearningMechanics.Server.Documents;
 using LearningMechanics.Server.Scheduling;
 
@@ -37,6 +38,9 @@ public sealed class ServerState(DocumentStore documents, AnalysisScheduler sched
     /// <summary>Validation verdicts by document URI, then model name; they are shown until the model's text changes.</summary>
     public ConcurrentDictionary<string, ConcurrentDictionary<string, ValidationVerdict>> Verdicts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Results of the learning-rate commands by document URI, then model name (shown while the model's text is unchanged).</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<string, LrResults>> LrResults { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Reads a document: the open copy when there is one, else the file on disk (never the workspace's code run).</summary>
     public TextDocument? Resolve(string uri)
     {
@@ -59,3 +63,6 @@ public sealed class ServerState(DocumentStore documents, AnalysisScheduler sched
         return -2 - (int)((uint)HashCode.Combine(info.Length, info.LastWriteTimeUtc.Ticks) % 1_000_000_000);
     }
 }
+
+/// <summary>The last "Find learning-rate limit" and "Run LR range test" results of one model.</summary>
+public sealed record LrResults(LrLimitResult? Limit, LrRangeResult? Range);

@@ -8,7 +8,12 @@
 // (e) a progress notification shows while that validation runs, (f) the report webview opens after it with the
 // predicted and measured q curves, (g) a code action applied in DeepReluDefaultInit.cs changes the file text,
 // (h) samples/onnx/mlp.onnx opens in the ONNX custom editor with its per-layer table, (i) turning
-// learningMechanics.codeLens.enable off in the settings removes the code lenses from Mlp3.cs.
+// learningMechanics.codeLens.enable off in the settings removes the code lenses from Mlp3.cs, (j) the report's charts
+// after validation (loss curve, q and gradient by depth, phase diagram; one screenshot each), (k) "Learning Mechanics:
+// Run LR Range Test" from the palette shows one progress toast, its result and the LR range chart, (l) the critical-init
+// code action on a layer inside Sequential(...) in DeepTanh.cs writes the init loop, (m) "Validate model" from the palette
+// on DeepReluDefaultInit.cs draws the loss chart with measured and predicted curves. Check (e) also fails when two
+// progress toasts show at once for one run.
 // The last line printed is always "<n> passed, <m> failed"; the exit code is 0 only when nothing failed.
 //
 // Prerequisites (scripts/e2e-vscode.sh installs them): Node 24 and code-server 4.139.1 under .tools/,
@@ -19,7 +24,7 @@
 //   LM_E2E_WORKSPACE  the folder to open              (default samples/)
 //   LM_E2E_SETTINGS   JSON merged into the user and the remote-machine settings
 //                     (e.g. {"learningMechanics.server.path": "..."})
-//   LM_E2E_TIMEOUT_S  budget for the whole run        (default 290)
+//   LM_E2E_TIMEOUT_S  budget for the whole run        (default 420)
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -36,7 +41,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const VSIX = path.resolve(process.env.LM_E2E_VSIX ?? path.join(REPO, 'artifacts', 'learning-mechanics.vsix'));
 const WORKSPACE = path.resolve(process.env.LM_E2E_WORKSPACE ?? path.join(REPO, 'samples'));
 const EXTRA_SETTINGS = JSON.parse(process.env.LM_E2E_SETTINGS ?? '{}');
-const RUN_BUDGET_MS = Number(process.env.LM_E2E_TIMEOUT_S ?? 290) * 1000;
+const RUN_BUDGET_MS = Number(process.env.LM_E2E_TIMEOUT_S ?? 420) * 1000;
 /** The repository's trainer build, if any: with it, check (f) shows measured as well as predicted q. */
 const TRAINER = ['Release', 'Debug']
   .map(configuration => path.join(REPO, 'server', 'LearningMechanics.Trainer', 'bin', configuration, 'net10.0', 'linux-x64', 'LearningMechanics.Trainer.dll'))
@@ -59,9 +64,13 @@ const checks = [
   { name: '(g) the code action "Use critical initialisation" changes the text of DeepReluDefaultInit.cs', passed: false },
   { name: '(h) samples/onnx/mlp.onnx opens in the ONNX custom editor with its per-layer table', passed: false },
   { name: '(i) turning learningMechanics.codeLens.enable off removes the code lenses', passed: false },
+  { name: '(j) the report shows the loss-curve, gradient-by-depth and phase-diagram charts after validation', passed: false },
+  { name: '(k) "Run LR Range Test" shows one progress toast, its suggested rate and the LR range chart', passed: false },
+  { name: '(l) the code action on a layer inside Sequential(...) writes the critical tanh init in DeepTanh.cs', passed: false },
+  { name: '(m) "Validate model" from the palette on DeepReluDefaultInit.cs (MSE, SGD) gives a loss chart with measured and predicted curves', passed: false },
 ];
-/** Filled by check (d), judged by check (e): whether the "Validating" progress toast was seen. */
-const validation = { progressSeen: false, progressText: '' };
+/** Filled by check (d), judged by check (e): whether the "Validating" progress toast was seen, and the most shown at once. */
+const validation = { progressSeen: false, progressText: '', maxProgressToasts: 0 };
 
 let codeServer;
 let browser;
@@ -181,13 +190,22 @@ async function main() {
     if (!validation.progressSeen) {
       throw new Error('no "Learning Mechanics: Validating" progress notification was seen while validating');
     }
-    log(`progress notification: ${validation.progressText}`);
+    if (validation.maxProgressToasts > 1) {
+      throw new Error(`${validation.maxProgressToasts} progress notifications showed at once for one validation`);
+    }
+    log(`progress notification: ${validation.progressText} (at most ${validation.maxProgressToasts} at once)`);
   });
   await runCheck(page, checks[5], '06-report-chart', () => checkReportChart(page));
+  await runCheck(page, checks[9], '06b-report-charts', () => checkReportCharts(page));
+  await runCheck(page, checks[10], '06c-lr-range-test', () => checkLrRangeTest(page));
   await closeAllEditors(page);
   await openFromExplorer(page, 'DeepReluDefaultInit.cs');
   await runCheck(page, checks[1], '04-squiggle', () => checkWarningSquiggle(page));
   await runCheck(page, checks[6], '07-code-action', () => checkCodeAction(page));
+  await runCheck(page, checks[12], '07c-validate-palette', () => checkPaletteValidateLossCurve(page));
+  await closeAllEditors(page);
+  await openFromExplorer(page, 'DeepTanh.cs');
+  await runCheck(page, checks[11], '07b-code-action-sequential', () => checkSequentialCodeAction(page));
   await closeAllEditors(page);
   await runCheck(page, checks[7], '08-onnx-editor', () => checkOnnxEditor(page));
   await closeAllEditors(page);
@@ -198,13 +216,13 @@ async function main() {
 async function checkReportChart(page) {
   // The client opens the report beside the editor once validation returns; code-server nests the page in
   // iframe.webview > iframe#active-frame.
-  const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-  const legend = frame.locator('.u-legend');
+  const frame = reportFrame(page);
+  const legend = frame.locator('[data-chart="q"] .u-legend');
   const found = await poll(async () => (await legend.count()) > 0 && /predicted q/.test((await legend.first().innerText()).replace(/\s+/g, ' ')));
   if (!found) {
     throw new Error('no chart with a "predicted q" series in the report webview');
   }
-  const labels = await frame.locator('.u-legend .u-series .u-label').allInnerTexts();
+  const labels = await frame.locator('[data-chart="q"] .u-legend .u-series .u-label').allInnerTexts();
   const text = labels.join(' | ');
   // With a static legend uPlot lists only the y series, one per curve.
   const curves = labels.filter(label => / q/.test(label)).length;
@@ -215,6 +233,102 @@ async function checkReportChart(page) {
   if (curves < 2) {
     throw new Error(`expected two curves (predicted and measured), legend shows: ${text}`);
   }
+}
+
+function reportFrame(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+/** Each chart of the report as its own screenshot; the legend names which curves it drew. */
+async function checkReportCharts(page) {
+  const frame = reportFrame(page);
+  const expected = { loss: /measured loss/, gradient: /predicted[\s\S]*measured/, phase: /critical line[\s\S]*this model/ };
+  for (const [id, legendPattern] of Object.entries(expected)) {
+    const chart = frame.locator(`[data-chart="${id}"]`);
+    if (!(await poll(async () => (await chart.locator('canvas').count()) > 0))) {
+      throw new Error(`the report has no "${id}" chart`);
+    }
+    const legend = (await chart.locator('.u-legend').innerText()).replace(/\s+/g, ' ');
+    if (!legendPattern.test(legend)) {
+      throw new Error(`the "${id}" chart's legend is "${legend}", expected ${legendPattern}`);
+    }
+    await chart.scrollIntoViewIfNeeded();
+    await chart.screenshot({ path: path.join(OUTPUT, `06b-chart-${id}.png`) });
+    log(`chart ${id}: ${legend}`);
+  }
+}
+
+async function checkPaletteValidateLossCurve(page) {
+  await page.locator('.editor-group-container .tab', { hasText: 'DeepReluDefaultInit.cs' }).first().click();
+  // Fuzzy matching also offers "Validate all models in the workspace", possibly first: pick the exact row.
+  await runCommand(page, 'Learning Mechanics: Validate model', true);
+  const chart = reportFrame(page).locator('[data-chart="loss"]');
+  const legendText = async () => ((await chart.locator('.u-legend').count()) > 0 ? (await chart.locator('.u-legend').innerText()).replace(/\s+/g, ' ') : '');
+  if (!(await poll(async () => /measured loss/.test(await legendText()) && /predicted loss/.test(await legendText())))) {
+    throw new Error(`no loss chart with measured and predicted curves; legend: "${await legendText()}"`);
+  }
+  await chart.scrollIntoViewIfNeeded();
+  await chart.screenshot({ path: path.join(OUTPUT, '07c-chart-loss-predicted-measured.png') });
+  log(`loss chart: ${await legendText()}`);
+}
+
+async function checkLrRangeTest(page) {
+  await page.locator('.editor-group-container .tab', { hasText: 'Mlp3.cs' }).first().click();
+  await runCommand(page, 'Learning Mechanics: Run LR Range Test', true);
+  const toasts = page.locator('.notification-toast');
+  let progressSeen = false;
+  let maxProgress = 0;
+  let result;
+  const found = await poll(async () => {
+    const texts = await toasts.allInnerTexts();
+    const progress = texts.filter(text => /LR range test/i.test(text) && /Running/.test(text));
+    progressSeen ||= progress.length > 0;
+    maxProgress = Math.max(maxProgress, progress.length);
+    result = texts.find(text => /LR range test —/.test(text));
+    return result !== undefined;
+  });
+  if (!found) {
+    throw new Error('no LR range test result notification');
+  }
+  log(`LR range test: ${result.replace(/\s+/g, ' ').slice(0, 300)} (progress toasts at once: ${maxProgress})`);
+  if (maxProgress > 1) {
+    throw new Error(`${maxProgress} progress notifications showed at once for one LR range test`);
+  }
+  const chart = reportFrame(page).locator('[data-chart="lr-range"]');
+  if (!(await poll(async () => (await chart.locator('canvas').count()) > 0))) {
+    throw new Error('the report has no LR range chart after the test');
+  }
+  const legend = (await chart.locator('.u-legend').innerText()).replace(/\s+/g, ' ');
+  if (!/suggested rate/.test(legend)) {
+    throw new Error(`the LR range chart does not mark the suggested rate; legend: ${legend}`);
+  }
+  await chart.scrollIntoViewIfNeeded();
+  await chart.screenshot({ path: path.join(OUTPUT, '06c-chart-lr-range.png') });
+}
+
+async function checkSequentialCodeAction(page) {
+  const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  const line = editor.locator('.view-line', { hasText: 'Linear(64, width)' }).first();
+  const item = page.locator('.action-widget .action-item, .action-widget .monaco-list-row', { hasText: 'Use critical initialisation' });
+  const shown = await poll(async () => {
+    await page.keyboard.press('Escape');
+    await line.click();
+    await page.keyboard.press('Control+Period');
+    await page.waitForTimeout(1_000);
+    return (await item.count()) > 0;
+  });
+  if (!shown) {
+    throw new Error(`the quick-fix menu never offered "Use critical initialisation" on a layer inside Sequential: ${JSON.stringify(await page.locator('.action-widget').allInnerTexts())}`);
+  }
+  log(`offered: ${(await item.first().innerText()).replace(/\s+/g, ' ')}`);
+  await item.first().click();
+  const changed = await poll(async () => (await editor.innerText()).replace(/\u00a0/g, ' ').includes('kaiming_normal_(linear.weight, a: 1)'));
+  if (!changed) {
+    throw new Error('the editor text does not contain "kaiming_normal_(linear.weight, a: 1)" after the code action');
+  }
+  await screenshot(page, '07b-code-action-sequential-applied');
+  await page.keyboard.press('Control+z');
+  await poll(async () => !(await editor.innerText()).includes('kaiming_normal_(linear.weight'));
 }
 
 async function checkCodeAction(page) {
@@ -311,13 +425,19 @@ async function closeAllEditors(page) {
   await page.waitForTimeout(500);
 }
 
-async function runCommand(page, title) {
+/** Runs a palette command; `click` picks the row with that title instead of the first (highlighted) match. */
+async function runCommand(page, title, click = false) {
   await page.keyboard.press('Control+Shift+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 10_000 });
+  if (click) {
+    await row.click();
+  } else {
+    await page.keyboard.press('Enter');
+  }
   await page.waitForTimeout(300);
 }
 
@@ -406,11 +526,12 @@ async function checkValidateLens(page) {
     }
     // The progress toast says "Learning Mechanics: Validating ..."; the result toast is any other one of ours.
     const progress = texts.find(text => /Learning Mechanics: Validating/.test(text));
+    validation.maxProgressToasts = Math.max(validation.maxProgressToasts, texts.filter(text => /Validating/.test(text)).length);
     if (progress !== undefined && !validation.progressSeen) {
       validation.progressSeen = true;
       validation.progressText = progress.replace(/\s+/g, ' ').slice(0, 200);
     }
-    summary = texts.find(text => /Learning Mechanics: (?!Validating)/.test(text));
+    summary = texts.find(text => /Learning Mechanics: (?!Validating)/.test(text) && !/Validating/.test(text));
     return summary !== undefined;
   });
   if (!found) {

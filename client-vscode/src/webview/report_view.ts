@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
 // Runs inside the report webview and the ONNX editor: renders the server's report as sent (no theory here).
-// Chart: predicted vs measured q per layer by depth on a log scale (uPlot, bundled by esbuild; no CDN).
+// Charts (uPlot, bundled by esbuild; no CDN), each from report_format.ts's modelCharts and exportable as CSV/JSON:
+// loss curve, q by depth, gradient by depth, order/chaos phase diagram, LR range test.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { DocumentReport, ModelReport, ReportLayer } from '../lsp_ext';
-import { reportToCsv } from '../report_format';
+import type { DocumentReport, ModelReport } from '../lsp_ext';
+import { chartToCsv, chartToJson, modelCharts, reportToCsv, type ChartTable } from '../report_format';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -71,52 +72,128 @@ function renderModel(model: ModelReport): void {
     ['depth', String(model.depth)], ['phase', model.phase], ['χ₁', num(model.chi1)], ['trainable depth', num(model.trainableDepth)],
     ...(lr ? [['learning rate', `${num(lr.declared)} (${lr.optimizer}); monotone limit ${num(lr.monotoneLimit)}, divergence ${num(lr.divergenceLimit)}`] as [string, string]] : []),
     ['validation', model.validation ? `${model.validation.headline} on ${model.validation.device} in ${model.validation.elapsedSeconds.toFixed(1)} s` : 'not run'],
+    ...(model.lrLimit ? [['learning-rate limit', `${model.lrLimit.headline}; divergence above ${num(model.lrLimit.measuredThreshold)} (predicted ≈ ${num(model.lrLimit.predictedDivergence)}) on ${model.lrLimit.device} in ${model.lrLimit.elapsedSeconds.toFixed(1)} s`] as [string, string]] : []),
+    ...(model.lrRange ? [['LR range test', `${model.lrRange.headline} on ${model.lrRange.device} in ${model.lrRange.elapsedSeconds.toFixed(1)} s`] as [string, string]] : []),
   ]));
-  const chartBox = element('div', { class: 'chart' });
-  section.append(chartBox);
-  section.append(layerTable(model));
   root.append(section);
-  drawChart(chartBox, model.layers);
+  for (const table of modelCharts(model)) {
+    const box = element('div', { class: 'chart', 'data-chart': table.id });
+    const exports = element('div', { class: 'toolbar' },
+      button(`Export ${table.id} CSV`, () => vscode.postMessage({ type: 'export', format: 'csv', name: table.id, content: chartToCsv(table) })),
+      button(`Export ${table.id} JSON`, () => vscode.postMessage({ type: 'export', format: 'json', name: table.id, content: chartToJson(table) })),
+    );
+    section.append(element('h3', {}, table.title), box, exports);
+    if (table.id === 'loss' && model.lossCurve?.predictionNote) {
+      section.append(element('p', { class: 'muted' }, `No predicted curve: ${model.lossCurve.predictionNote}`));
+    }
+    if (table.id === 'phase') {
+      section.append(element('p', { class: 'muted' }, 'Below the line (χ₁ < 1): ordered, signals and gradients vanish with depth; above it: chaotic, they explode. Line computed by the server from the mean-field theory (THEORY.md §3).'));
+    }
+    if (table.id === 'lr-range') {
+      const m = table.marks;
+      section.append(element('p', { class: 'muted' }, `Marked: suggested rate ${num(m.suggested_rate)} (point), predicted η_crit ${num(m.predicted_eta_crit)} (dashed), predicted divergence ≈ ${num(m.predicted_divergence)} (dotted)${m.measured_monotone_limit != null ? `, measured limit ${num(m.measured_monotone_limit)} (solid)` : ''}.`));
+    }
+    drawChart(box, table);
+  }
+  if (!modelCharts(model).some(t => t.id === 'lr-range')) {
+    section.append(element('p', { class: 'muted' }, 'Run "Learning Mechanics: Run LR Range Test" for the loss-vs-learning-rate chart.'));
+  }
+  section.append(layerTable(model));
 }
 
-function drawChart(container: HTMLElement, layers: readonly ReportLayer[]): void {
-  const rows = layers.filter(l => l.predictedQ != null || l.measuredQ != null || l.probeQ != null);
-  if (rows.length === 0) {
-    container.append(element('p', { class: 'muted' }, 'No per-layer q to plot.'));
-    return;
-  }
+interface SeriesStyle {
+  readonly label: string;
+  readonly color: string;
+  readonly dash?: number[];
+  readonly line?: boolean;
+}
+
+function drawChart(container: HTMLElement, table: ChartTable): void {
   const style = getComputedStyle(document.body);
   const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   const foreground = color('--vscode-foreground', '#ccc');
   const grid = color('--vscode-editorWidget-border', '#444');
-  const positive = (v: number | null) => (v != null && v > 0 ? v : null);
-  const series: uPlot.Series[] = [{ label: 'depth' }];
-  const data: (number | null)[][] = [rows.map(l => l.depth)];
-  const add = (label: string, values: (number | null)[], stroke: string, dash?: number[]) => {
-    if (values.some(v => v != null)) {
-      series.push({ label, stroke, width: 2, dash, points: { show: true, size: 6, fill: stroke }, spanGaps: true });
-      data.push(values);
-    }
+  const blue = color('--vscode-charts-blue', '#3794ff');
+  const orange = color('--vscode-charts-orange', '#d18616');
+  const green = color('--vscode-charts-green', '#89d185');
+  const red = color('--vscode-charts-red', '#f14c4c');
+  const purple = color('--vscode-charts-purple', '#b180d7');
+  const layout: Record<ChartTable['id'], { x: string; y: string; logX?: boolean; logY?: boolean; series: SeriesStyle[] }> = {
+    loss: { x: 'step', y: 'loss', logY: true, series: [{ label: 'measured loss', color: orange }, { label: 'predicted loss (NTK, §7.1)', color: blue, dash: [6, 4] }] },
+    q: { x: 'depth (layer index)', y: 'q = E[output²]', logY: true, series: [
+      { label: 'predicted q', color: blue }, { label: 'measured q (trainer)', color: orange, dash: [6, 4] }, { label: 'measured q (ONNX Runtime)', color: green, dash: [2, 3] }] },
+    gradient: { x: 'depth (layer index)', y: '‖δˡ‖² / ‖δᴸ‖²', logY: true, series: [{ label: 'predicted', color: blue }, { label: 'measured (trainer)', color: orange, dash: [6, 4] }] },
+    phase: { x: 'σb²', y: 'σw²', series: [{ label: 'critical line χ₁ = 1', color: blue }, { label: 'this model', color: red, line: false }] },
+    'lr-range': { x: 'learning rate (log)', y: 'loss', logX: true, logY: true, series: [{ label: 'loss', color: orange }, { label: 'suggested rate', color: green, line: false }] },
   };
-  add('predicted q', rows.map(l => positive(l.predictedQ)), color('--vscode-charts-blue', '#3794ff'));
-  add('measured q (trainer)', rows.map(l => positive(l.measuredQ)), color('--vscode-charts-orange', '#d18616'), [6, 4]);
-  add('measured q (ONNX Runtime)', rows.map(l => positive(l.probeQ)), color('--vscode-charts-green', '#89d185'), [2, 3]);
+  const spec = layout[table.id];
+  const positive = (v: number | null) => (v != null && v > 0 ? v : null);
+  const columns = table.columns.map((_, c) => table.rows.map(row => row[c] ?? null));
+  const series: uPlot.Series[] = [{ label: spec.x }];
+  const data: (number | null)[][] = [columns[0]];
+  spec.series.forEach((s, i) => {
+    const values = columns[i + 1];
+    if (values === undefined || !values.some(v => v != null)) {
+      return;
+    }
+    series.push({
+      label: s.label, stroke: s.color, width: s.line === false ? 0 : 2, dash: s.dash, spanGaps: true,
+      points: { show: s.line === false || table.rows.length <= 60, size: s.line === false ? 10 : 5, fill: s.color },
+    });
+    data.push(spec.logY ? values.map(positive) : values);
+  });
+  const marks = table.id === 'lr-range'
+    ? [
+      { value: table.marks.predicted_eta_crit, color: blue, dash: [6, 4] },
+      { value: table.marks.predicted_divergence, color: purple, dash: [2, 3] },
+      { value: table.marks.measured_monotone_limit, color: red, dash: [] },
+    ]
+    : [];
   const axis = { stroke: foreground, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
   const width = Math.max(320, Math.min(900, container.clientWidth || 700));
   const chart = new uPlot(
     {
       width,
-      height: 300,
-      title: 'q per layer by depth (log scale)',
-      scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [{ ...axis, label: 'depth (layer index)', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, { ...axis, label: 'q = E[output²]', size: 70 }],
+      height: 280,
+      scales: { x: { time: false, distr: spec.logX ? 3 : 1 }, y: { distr: spec.logY ? 3 : 1 } },
+      axes: [
+        { ...axis, label: spec.x, ...(spec.logX ? { values: logTicks } : {}) },
+        { ...axis, label: spec.y, size: 70, ...(spec.logY ? { values: logTicks } : {}) },
+      ],
       series,
       legend: { live: false },
+      hooks: {
+        draw: [u => {
+          for (const mark of marks) {
+            if (mark.value == null || !(mark.value > 0)) {
+              continue;
+            }
+            const x = u.valToPos(mark.value, 'x', true);
+            if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) {
+              continue;
+            }
+            u.ctx.save();
+            u.ctx.strokeStyle = mark.color;
+            u.ctx.lineWidth = 2;
+            u.ctx.setLineDash(mark.dash);
+            u.ctx.beginPath();
+            u.ctx.moveTo(x, u.bbox.top);
+            u.ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            u.ctx.stroke();
+            u.ctx.restore();
+          }
+        }],
+      },
     },
     data as uPlot.AlignedData,
     container,
   );
   charts.push(chart);
+}
+
+/** Tick labels of a log axis: uPlot's default writes small values such as 1e-5 as "0". */
+function logTicks(_u: uPlot, splits: number[]): string[] {
+  return splits.map(v => (v == null ? '' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(0) : String(Number(v.toPrecision(3)))));
 }
 
 function layerTable(model: ModelReport): HTMLElement {

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import {
   CANCEL_VALIDATION_COMMAND,
+  FIND_LR_LIMIT_COMMAND,
+  LR_RANGE_TEST_COMMAND,
   ONNX_EDITOR_VIEW_TYPE,
   RESTART_SERVER_COMMAND,
   SHOW_OUTPUT_COMMAND,
@@ -43,7 +45,10 @@ test('manifest_CommandsMatchTheClientAndHaveTheCategory', () => {
   const commands: { command: string; category: string }[] = manifest.contributes.commands;
   assert.deepEqual(
     commands.map(command => command.command).sort(),
-    [CANCEL_VALIDATION_COMMAND, RESTART_SERVER_COMMAND, SHOW_OUTPUT_COMMAND, SHOW_REPORT_COMMAND, VALIDATE_ALL_COMMAND, VALIDATE_COMMAND].sort(),
+    [
+      CANCEL_VALIDATION_COMMAND, FIND_LR_LIMIT_COMMAND, LR_RANGE_TEST_COMMAND, RESTART_SERVER_COMMAND, SHOW_OUTPUT_COMMAND, SHOW_REPORT_COMMAND,
+      VALIDATE_ALL_COMMAND, VALIDATE_COMMAND,
+    ].sort(),
   );
   for (const command of commands) {
     assert.equal(command.category, 'Learning Mechanics');
@@ -53,6 +58,15 @@ test('manifest_CommandsMatchTheClientAndHaveTheCategory', () => {
     for (const entry of entries) {
       assert.ok(declared.has(entry.command), `menu ${menu} refers to undeclared ${entry.command}`);
     }
+  }
+});
+
+test('manifest_ModelCommandsAreInTheCSharpAndOnnxContextMenus', () => {
+  const menus: Record<string, { command: string; when?: string }[]> = manifest.contributes.menus;
+  const modelCommands = [VALIDATE_COMMAND, FIND_LR_LIMIT_COMMAND, LR_RANGE_TEST_COMMAND, SHOW_REPORT_COMMAND];
+  for (const command of modelCommands) {
+    assert.ok(menus['editor/context'].some(e => e.command === command && e.when?.includes('editorLangId == csharp')), `${command} not in the C# editor menu`);
+    assert.ok(menus['explorer/context'].some(e => e.command === command && e.when?.includes('.onnx')), `${command} not in the .onnx explorer menu`);
   }
 });
 

@@ -7,8 +7,9 @@ using LearningMechanics.Model.Values;
 namespace LearningMechanics.Analysis.Editor;
 
 /// <summary>
-/// Quick fixes that edit the source: "set the learning rate to the predicted safe value" and "use critical (He) initialisation
-/// for a Linear layer that feeds a ReLU". Each is offered only where the edit is known to be right.
+/// Quick fixes that edit the source: "set the learning rate to the predicted safe value" and "use critical initialisation
+/// for this activation" (He init for a Linear field that feeds a ReLU; the critical sigma_w^2 of the activation for the Linear
+/// layers of a Sequential, see <see cref="CriticalInitActions"/>). Each is offered only where the edit is known to be right.
 /// </summary>
 public static class CodeActions
 {
@@ -26,7 +27,7 @@ public static class CodeActions
                 actions.Add(lrAction);
             foreach (var layer in model.Layers.Where(l => l.Span is { } s && s.StartLine <= endLine && startLine <= s.EndLine))
             {
-                if (CriticalInit(model, layer, text) is { } initAction)
+                if ((CriticalInit(model, layer, text) ?? CriticalInitActions.ForSequential(model, layer, text)) is { } initAction && !actions.Any(a => a.Title == initAction.Title))
                     actions.Add(initAction);
             }
         }
@@ -55,7 +56,7 @@ public static class CodeActions
 
     /// <summary>
     /// For a Linear layer held in a field and followed by ReLU: inserts <c>init.kaiming_normal_(field.weight, nonlinearity: ReLU)</c>
-    /// before <c>RegisterComponents();</c> in the model's class. Null for other patterns (Sequential, locals) and for layers
+    /// before <c>RegisterComponents();</c> in the model's class. Null for other patterns (Sequential: <see cref="CriticalInitActions"/>) and for layers
     /// that already have a Kaiming init written.
     /// </summary>
     public static CodeActionInfo? CriticalInit(ModelAnalysis model, LayerRow layer, string text)

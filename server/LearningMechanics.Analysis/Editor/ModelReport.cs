@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using LearningMechanics.Analysis.Validation;
 
 namespace LearningMechanics.Analysis.Editor;
 
@@ -17,7 +18,47 @@ public sealed record ModelReport(
     ReportLearningRate? LearningRate,
     ReportValidation? Validation,
     ImmutableArray<ReportLayer> Layers,
-    int TotalLayers);
+    int TotalLayers)
+{
+    /// <summary>The order/chaos plane of the model's hidden activation with its critical line and the model's point.</summary>
+    public ReportPhaseDiagram? PhaseDiagram { get; init; }
+
+    /// <summary>Predicted (linearised dynamics on the measured NTK at init) and measured training loss of the last validation.</summary>
+    public ReportLossCurve? LossCurve { get; init; }
+
+    /// <summary>The last "Find learning-rate limit" run.</summary>
+    public LrLimitResult? LrLimit { get; init; }
+
+    /// <summary>The last "Run LR range test".</summary>
+    public LrRangeResult? LrRange { get; init; }
+}
+
+/// <summary>
+/// The (sigma_w^2, sigma_b^2) plane for one activation (THEORY.md §3): <see cref="LineSigmaB2"/>[i] and
+/// <see cref="LineSigmaW2"/>[i] are points of the critical line chi_1 = 1 (null where it does not exist at that sigma_b^2),
+/// ordered to its left, chaotic to its right. The model's hidden layers sit at (<see cref="SigmaW2"/>, <see cref="SigmaB2"/>).
+/// </summary>
+public sealed record ReportPhaseDiagram(
+    string Activation,
+    double SigmaW2,
+    double SigmaB2,
+    double? Chi1,
+    string Phase,
+    ImmutableArray<double> LineSigmaB2,
+    ImmutableArray<double?> LineSigmaW2);
+
+/// <summary>
+/// Training loss per step on the trainer's synthetic task: <see cref="Measured"/> from the run, <see cref="Predicted"/> from
+/// the linearised (NTK) dynamics L(t) = (1/m) sum_k (1 - 2 eta lambda_k/m)^{2t} (u_k·r_0)^2 (THEORY.md §7.1) on the empirical NTK
+/// and residual measured at init; null with <see cref="PredictionNote"/> saying why when the closed form does not apply.
+/// </summary>
+public sealed record ReportLossCurve(
+    double LearningRate,
+    string Optimizer,
+    ImmutableArray<double> Measured,
+    ImmutableArray<double>? Predicted,
+    string? PredictionNote,
+    string Task);
 
 /// <summary>The declared learning rate and its predicted limits (THEORY.md §8); limits are null when not predicted.</summary>
 public sealed record ReportLearningRate(string Optimizer, double? Declared, double? MonotoneLimit, double? DivergenceLimit, string Convention);
@@ -44,7 +85,14 @@ public sealed record ReportLayer(
     double? MeasuredQ,
     double? ProbeQ,
     double? Chi,
-    ReportWeights? Weights);
+    ReportWeights? Weights)
+{
+    /// <summary>Predicted ||delta^l||^2 / ||delta^L||^2 at this weight layer's output (product of chi to the readout, THEORY.md §4.1).</summary>
+    public double? PredictedGradient { get; init; }
+
+    /// <summary>The same ratio measured by the trainer (units × mean squared output gradient, over the readout's).</summary>
+    public double? MeasuredGradient { get; init; }
+}
 
 /// <summary>
 /// Weight statistics of one stored weight: mean, variance, σw² = Var(W)·fan_in, spectral norm, stable rank and the

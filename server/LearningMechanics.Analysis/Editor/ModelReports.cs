@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using LearningMechanics.Analysis.Onnx;
+using LearningMechanics.Analysis.Validation;
 using LearningMechanics.Frontends.Onnx;
 
 namespace LearningMechanics.Analysis.Editor;
@@ -15,13 +16,16 @@ public static class ModelReports
         string? modelName,
         Func<string, ValidationVerdict?> verdictOf,
         OnnxModelReport? onnx = null,
-        OnnxProbeResult? probe = null)
+        OnnxProbeResult? probe = null,
+        Func<string, (LrLimitResult? Limit, LrRangeResult? Range)>? lrOf = null)
     {
         var probeByNode = probe?.Measurements.Where(m => m.ModelNode is not null)
             .GroupBy(m => m.ModelNode!.Value).ToDictionary(g => g.Key, g => g.Last().MeanSquare) ?? [];
         var models = analysis.Models
             .Where(m => modelName is null || m.Graph.Name == modelName)
-            .Select(m => Model(m, verdictOf(m.Graph.Name), onnx, probeByNode))
+            .Select(m => Model(m, verdictOf(m.Graph.Name), onnx, probeByNode) is var report && lrOf?.Invoke(m.Graph.Name) is var (limit, range)
+                ? report with { LrLimit = limit, LrRange = range }
+                : report)
             .ToImmutableArray();
         var file = onnx is null ? null : new OnnxFileReport(
             onnx.FileBytes, onnx.IrVersion, onnx.Producer,
@@ -41,17 +45,27 @@ public static class ModelReports
             .ToDictionary(g => g.Key, g => g.Last().Measured!.Value) ?? [];
         var weights = onnx?.Layers.GroupBy(l => l.ModelNode).ToDictionary(g => g.Key, g => g.First()) ?? [];
         var rows = model.Layers.Where(l => model.Graph[l.NodeId].Op is not LearningMechanics.Model.Ops.Input).ToList();
+        var predictedGradient = GradientProfile.Predicted(model);
+        var measuredGradient = GradientProfile.Measured(model, verdict?.Layers ?? []);
         var layers = rows.Take(MaxLayers).Select((l, depth) => new ReportLayer(
             l.NodeId, depth, l.Name, l.Kind, l.Description, l.InputShape.ToString(), l.OutputShape.ToString(), l.Parameters, l.Init,
             F(l.Q), measured.TryGetValue(l.NodeId, out var m) ? F(m) : null, probeByNode.TryGetValue(l.NodeId, out var p) ? F(p) : null, F(l.Chi),
-            weights.TryGetValue(l.NodeId, out var w) ? Weights(w) : null)).ToImmutableArray();
+            weights.TryGetValue(l.NodeId, out var w) ? Weights(w) : null)
+        {
+            PredictedGradient = predictedGradient.TryGetValue(l.NodeId, out var pg) ? F(pg) : null,
+            MeasuredGradient = measuredGradient.TryGetValue(l.NodeId, out var mg) ? F(mg) : null,
+        }).ToImmutableArray();
         var lr = model.Summary.LearningRate is { } rate
             ? new ReportLearningRate(rate.Optimizer, rate.Declared.IsKnown ? F(rate.Declared.Value) : null, F(rate.MonotoneLimit), F(rate.DivergenceLimit), rate.Convention)
             : null;
         var validation = verdict is null ? null : new ReportValidation(verdict.Headline, verdict.Finding.Code, verdict.Device, verdict.ElapsedSeconds);
         var summary = model.Summary;
         return new ModelReport(model.Graph.Name, summary.Parameters, summary.ParametersExact, summary.Depth, summary.Phase, F(summary.Chi1),
-            F(summary.TrainableDepth), lr, validation, layers, rows.Count);
+            F(summary.TrainableDepth), lr, validation, layers, rows.Count)
+        {
+            PhaseDiagram = onnx is null || rows.Count <= MaxLayers ? PhaseDiagrams.For(model) : null,
+            LossCurve = verdict?.LossCurve,
+        };
     }
 
     private static ReportWeights Weights(OnnxWeightLayer layer) =>

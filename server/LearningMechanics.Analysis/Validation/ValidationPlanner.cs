@@ -28,6 +28,13 @@ public static class ValidationPlanner
         return new TrainerJob($"{model.Graph.Name}-{Guid.NewGuid():N}", model.Graph, [experiment], seed, device);
     }
 
+    /// <summary>What "Validate model" runs: the forward statistics and a short loss curve with the NTK at init.</summary>
+    public static TrainerJob ValidationJob(ModelAnalysis model, string device, int seed = 0)
+    {
+        var job = ForwardStatsJob(model, device, seed);
+        return job with { Experiments = job.Experiments.Add(LossCurvePlanner.Request(model)) };
+    }
+
     /// <summary>One "q" prediction per weight layer (its pre-activation), with the tolerance of its regime.</summary>
     public static ImmutableArray<PredictedValue> ForwardVariancePredictions(ModelAnalysis model)
     {
@@ -133,7 +140,11 @@ public static class ValidationPlanner
                 string.Join("; ", refuted.Take(3).Select(v => v.Reason)),
                 model.Graph.Span, model.Graph.Name);
         }
-        return new ValidationVerdict(model.Graph.Name, contentHash, verdicts, finding, headline, result.Device, result.ElapsedSeconds);
+        return new ValidationVerdict(model.Graph.Name, contentHash, verdicts, finding, headline, result.Device, result.ElapsedSeconds)
+        {
+            Layers = experiment is null || experiment.Layers.IsDefault ? [] : experiment.Layers,
+            LossCurve = LossCurvePlanner.Read(model, result),
+        };
     }
 
     /// <summary>A failed run (crash, timeout, error) as a verdict: reported, never fatal.</summary>

@@ -9,6 +9,12 @@ public static class Extensions
     /// <summary>Server command run through workspace/executeCommand; arguments <c>[uri, modelName?]</c>.</summary>
     public const string ValidateCommand = "learningMechanics.validate";
 
+    /// <summary>Server command: the trainer's lr-threshold bisection for one model, judged against the predicted eta_crit; arguments <c>[uri, modelName?]</c>.</summary>
+    public const string FindLrLimitCommand = "learningMechanics.findLrLimit";
+
+    /// <summary>Server command: the trainer's LR range test (exponential sweep) for one model; arguments <c>[uri, modelName?]</c>.</summary>
+    public const string LrRangeTestCommand = "learningMechanics.lrRangeTest";
+
     /// <summary>Server-to-client notification with <see cref="ServerStatusParams"/>, modelled on rust-analyzer's experimental/serverStatus.</summary>
     public const string ServerStatusNotification = "learningMechanics/serverStatus";
 

@@ -35,13 +35,16 @@ public sealed record DocumentDiagnosticReport(
     [property: JsonPropertyName("resultId")] string? ResultId,
     [property: JsonPropertyName("items")] Diagnostic[]? Items);
 
+/// <summary>workspace/executeCommand params; <see cref="WorkDoneToken"/> (integer or string) is a progress token the client created.</summary>
 public sealed record ExecuteCommandParams(
     [property: JsonPropertyName("command")] string Command,
-    [property: JsonPropertyName("arguments")] JsonElement[]? Arguments);
+    [property: JsonPropertyName("arguments")] JsonElement[]? Arguments,
+    [property: JsonPropertyName("workDoneToken")] JsonElement? WorkDoneToken = null);
 
 public sealed record WorkDoneProgressCreateParams([property: JsonPropertyName("token")] string Token);
 
-public sealed record ProgressParams([property: JsonPropertyName("token")] string Token, [property: JsonPropertyName("value")] object Value);
+/// <summary>$/progress params; the token is a string the server created or the client's own token (string or integer) as sent.</summary>
+public sealed record ProgressParams([property: JsonPropertyName("token")] object Token, [property: JsonPropertyName("value")] object Value);
 
 public sealed record WorkDoneProgressBegin(
     [property: JsonPropertyName("title")] string Title,

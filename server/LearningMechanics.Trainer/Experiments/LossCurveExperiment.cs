@@ -8,7 +8,8 @@ namespace LearningMechanics.Trainer.Experiments;
 /// <summary>
 /// A logged training run on the synthetic task (THEORY.md §7): Series "loss" per step. Scalars "initial-loss",
 /// "final-loss", "target-variance" (1 for regression: judge "trained" against it, THEORY.md §18), "diverged", "lr".
-/// Parameters: "samples" (default BatchSize: full batch), "lr", "optimizer", "momentum" (see <see cref="OptimizerConfig.From"/>).
+/// Parameters: "samples" (default BatchSize: full batch), "lr", "optimizer", "momentum" (see <see cref="OptimizerConfig.From"/>),
+/// "ntk-modes" (1: also Series "ntk-eigenvalues" and "residual-power" of the network at init, see <see cref="NtkModes"/>; MSE only).
 /// </summary>
 public sealed class LossCurveExperiment : IExperiment
 {
@@ -21,6 +22,7 @@ public sealed class LossCurveExperiment : IExperiment
         var optimizer = OptimizerConfig.From(request, context.Graph.Training.Optimizer, defaultLr: 0.01);
         var task = context.Task(samples);
         var network = context.BuildNetwork();
+        var modes = request.Parameter("ntk-modes", 0) != 0 && task.Loss == Model.Training.LossKind.Mse ? NtkModes.Measure(network, task) : default;
         var progressEvery = Math.Max(1, steps / 20);
         var curve = TrainingLoop.Run(network, task, optimizer, steps, request.BatchSize, context.Seed,
             stepIdx => { if (stepIdx % progressEvery == 0) context.Progress((double)stepIdx / steps, $"step {stepIdx} of {steps}"); });
@@ -34,7 +36,9 @@ public sealed class LossCurveExperiment : IExperiment
             .Add("lr", optimizer.LearningRate);
         return new ExperimentResult(Kind, [], scalars,
             Note: $"{task.Description}; {optimizer.Describe()}; batch {Math.Min(request.BatchSize, samples)} of {samples}",
-            Series: ImmutableDictionary<string, ImmutableArray<double>>.Empty.Add("loss", curve.Losses),
+            Series: modes.Lambda.IsDefault
+                ? ImmutableDictionary<string, ImmutableArray<double>>.Empty.Add("loss", curve.Losses)
+                : ImmutableDictionary<string, ImmutableArray<double>>.Empty.Add("loss", curve.Losses).Add("ntk-eigenvalues", modes.Lambda).Add("residual-power", modes.Power),
             Verdicts: Verdicts.Judge(request.Predictions, [], scalars));
     }
 }

@@ -24,8 +24,13 @@ public sealed class ReportHandler(ServerState state) : IRequestHandler<ReportPar
         state.Verdicts.TryGetValue(document.Uri, out var verdicts);
         ValidationVerdict? VerdictOf(string model) =>
             verdicts is not null && verdicts.TryGetValue(model, out var v) && v.ContentHash == analysis.ContentHash ? v : null;
+        state.LrResults.TryGetValue(document.Uri, out var lrResults);
+        (LearningMechanics.Analysis.Validation.LrLimitResult?, LearningMechanics.Analysis.Validation.LrRangeResult?) LrOf(string model) =>
+            lrResults is not null && lrResults.TryGetValue(model, out var r)
+                ? (r.Limit?.ContentHash == analysis.ContentHash ? r.Limit : null, r.Range?.ContentHash == analysis.ContentHash ? r.Range : null)
+                : (null, null);
         if (!Analyzer.IsOnnx(document.Path))
-            return ModelReports.For(analysis, request.ModelName, VerdictOf);
+            return ModelReports.For(analysis, request.ModelName, VerdictOf, lrOf: LrOf);
 
         var onnx = state.Analyzer.AnalyzeOnnx(document.Path, cancellationToken);
         // Design note: the probe runs an InferenceSession (up to its 30 s limit), so one run per file version is shared by
@@ -33,6 +38,6 @@ public sealed class ReportHandler(ServerState state) : IRequestHandler<ReportPar
         var probe = await state.OnnxProbes.GetOrAdd(
             document.Path + "\n" + onnx.Document.ContentHash,
             _ => Task.Run(() => OnnxDocumentAnalyzer.Measure(onnx), CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return ModelReports.For(onnx.Document, request.ModelName, VerdictOf, onnx.Report, probe);
+        return ModelReports.For(onnx.Document, request.ModelName, VerdictOf, onnx.Report, probe, LrOf);
     }
 }

@@ -34,7 +34,7 @@ public sealed class InitializeHandler(ServerState state) : IRequestHandler<Initi
                 HoverProvider: true,
                 CodeLensProvider: new CodeLensOptions(ResolveProvider: false),
                 DiagnosticProvider: new DiagnosticOptions("learning-mechanics", InterFileDependencies: true, WorkspaceDiagnostics: false),
-                ExecuteCommandProvider: new ExecuteCommandOptions([ValidateCommand]),
+                ExecuteCommandProvider: new ExecuteCommandOptions([ValidateCommand, Protocol.Extensions.FindLrLimitCommand, Protocol.Extensions.LrRangeTestCommand]),
                 CodeActionProvider: new CodeActionOptions(["quickfix"]),
                 InlayHintProvider: true),
             new ServerInfo("learning-mechanics-lsp", typeof(InitializeHandler).Assembly.GetName().Version?.ToString() ?? "0"));
