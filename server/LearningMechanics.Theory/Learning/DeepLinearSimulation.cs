@@ -69,9 +69,9 @@ public static class DeepLinearSimulation
             var updates = new double[depth][,];
             for (var l = 0; l < depth; l++)
             {
-                var left = Product(weights, l + 1, depth);   // sizes[depth] x sizes[l+1]
-                var right = Product(weights, 0, l);           // sizes[l] x sizes[0]
-                updates[l] = Multiply(Multiply(Transpose(left), residual), Transpose(right));
+                // Empty products are identities and are skipped.
+                var leftTerm = l + 1 < depth ? MultiplyTransposedLeft(Product(weights, l + 1, depth), residual) : residual;
+                updates[l] = l > 0 ? MultiplyTransposedRight(leftTerm, Product(weights, 0, l)) : leftTerm;
             }
             for (var l = 0; l < depth; l++)
             {
@@ -125,13 +125,35 @@ public static class DeepLinearSimulation
         return c;
     }
 
-    private static double[,] Transpose(double[,] a)
+    /// <summary>A^T B.</summary>
+    private static double[,] MultiplyTransposedLeft(double[,] a, double[,] b)
     {
-        var t = new double[a.GetLength(1), a.GetLength(0)];
-        for (var i = 0; i < a.GetLength(0); i++)
-            for (var j = 0; j < a.GetLength(1); j++)
-                t[j, i] = a[i, j];
-        return t;
+        var (k, n, m) = (a.GetLength(0), a.GetLength(1), b.GetLength(1));
+        var c = new double[n, m];
+        for (var p = 0; p < k; p++)
+            for (var i = 0; i < n; i++)
+            {
+                var api = a[p, i];
+                for (var j = 0; j < m; j++)
+                    c[i, j] += api * b[p, j];
+            }
+        return c;
+    }
+
+    /// <summary>A B^T.</summary>
+    private static double[,] MultiplyTransposedRight(double[,] a, double[,] b)
+    {
+        var (n, k, m) = (a.GetLength(0), a.GetLength(1), b.GetLength(0));
+        var c = new double[n, m];
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j < m; j++)
+            {
+                var sum = 0.0;
+                for (var p = 0; p < k; p++)
+                    sum += a[i, p] * b[j, p];
+                c[i, j] = sum;
+            }
+        return c;
     }
 
     private static double StandardNormal(Random random)
