@@ -23,7 +23,7 @@ public static class FullyConnectedKernels
             cancellationToken.ThrowIfCancellationRequested();
             kernel = LinearRule.Apply(kernel, sigmaW2, sigmaB2, layer == 0 ? fanIn : width, sigmaB2 > 0, parameterization);
             if (layer < hiddenLayers)
-                kernel = phi.Apply(kernel);
+                kernel = phi.Apply(kernel, KernelQuadrature.Tabulated, cancellationToken);
         }
         return kernel;
     }
