@@ -17,10 +17,12 @@ public static class TheoryEngine
     /// <summary>Finite-width reliability threshold on beta = sum 1/n_l (THEORY.md §4.3).</summary>
     public const double FiniteWidthLimit = 0.2;
 
-    public static TheoryReport Analyze(ModelGraph graph)
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled (checked per node of each
+    /// kernel propagation).</exception>
+    public static TheoryReport Analyze(ModelGraph graph, CancellationToken cancellationToken = default)
     {
         var inputSecondMoment = graph.Nodes.Length > 0 && graph.Nodes[0].Op is Input input ? input.SecondMoment : 1.0;
-        var states = KernelPropagation.Run(graph, KernelMatrix.SingleInput(inputSecondMoment), Parameterization.Ntk);
+        var states = KernelPropagation.Run(graph, KernelMatrix.SingleInput(inputSecondMoment), Parameterization.Ntk, cancellationToken: cancellationToken);
         double? QOf(int id) => states[id].Kernel?.Q(0);
 
         var consumers = graph.Nodes.SelectMany(n => n.Inputs.Select(i => (Input: i, Consumer: n.Id))).ToLookup(p => p.Input, p => p.Consumer);
@@ -66,7 +68,7 @@ public static class TheoryEngine
         var beta = weightIds.Take(Math.Max(0, weightIds.Count - 1)).Sum(id => 1.0 / Width(graph[id].Op));
         var network = NetworkLevel(graph, hops, chi, QOf);
         var stop = states.FirstOrDefault(s => s.StoppedAt is not null);
-        var context = new ReportContext(graph, layers, weightIds, beta, network, inputSecondMoment);
+        var context = new ReportContext(graph, layers, weightIds, beta, network, inputSecondMoment, cancellationToken);
         var caveats = Caveats(context, states);
         var predictions = Predictions(context).AddRange(ExtendedPredictions(context, states, hops));
         return new TheoryReport(
@@ -77,7 +79,8 @@ public static class TheoryEngine
     private sealed record NetworkState(MeanFieldPoint? Point, ActivationRule? Phi, double? Chi1, double? XiC, double? TrainableDepth, double? LengthFactor);
 
     private sealed record ReportContext(
-        ModelGraph Graph, ImmutableArray<LayerSignal> Layers, List<int> WeightIds, double Beta, NetworkState Network, double InputSecondMoment);
+        ModelGraph Graph, ImmutableArray<LayerSignal> Layers, List<int> WeightIds, double Beta, NetworkState Network, double InputSecondMoment,
+        CancellationToken CancellationToken);
 
     /// <summary>The repeated hidden layer (weight -> phi -> weight with one shared phi, sigma_w^2, sigma_b^2) and its mean-field point.</summary>
     private static NetworkState NetworkLevel(ModelGraph graph, Dictionary<int, GradientChain> hops, Dictionary<int, double> chi, Func<int, double?> qOf)
@@ -249,7 +252,8 @@ public static class TheoryEngine
         ImmutableArray<string> assumptions = [InfiniteWidth, GaussianInit, AtInit, InputSecondMoment(context.InputSecondMoment)];
 
         // c^l for two inputs of equal length with correlation 0.5 (THEORY.md §3 c-map, through every rule of the graph).
-        var pair = KernelPropagation.Run(graph, KernelMatrix.Pair(context.InputSecondMoment, context.InputSecondMoment, ProbeCorrelation), Parameterization.Ntk);
+        var pair = KernelPropagation.Run(graph, KernelMatrix.Pair(context.InputSecondMoment, context.InputSecondMoment, ProbeCorrelation), Parameterization.Ntk,
+            cancellationToken: context.CancellationToken);
         var correlationCheck = new Experiment("kernel-correlation", new Tolerance(0, 0.03, "|c^l measured - c^l predicted| < 0.03 for l <= 3 xi_c (THEORY.md §3)"),
             "push input pairs with c^0 = 0.5 through a width-1000 net and compare c^l at each weight layer");
         foreach (var id in context.WeightIds)

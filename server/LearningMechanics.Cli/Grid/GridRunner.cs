@@ -172,7 +172,8 @@ public static class GridRunner
     /// The learning-rate predictions and the measurement each is set against (THEORY.md §8, §18). Plain GD: eta_crit =
     /// 2/lambda_max(H) against the largest rate whose loss is monotone ("lr-monotone", ±20%), and the divergence band
     /// (2.5 eta_crit ± 50%) against the largest rate that does not diverge. Heavy-ball momentum: the loss oscillates well
-    /// below the limit, so (2+2 beta)/lambda_max(H) is a stability limit, set against the divergence threshold (±20%).
+    /// below the limit, so (2+2 beta)/lambda_max(H) is a linear-stability limit, a lower bound on divergence; the engine's
+    /// momentum divergence band ([0.8, 2] x that limit, "eta-divergence") is set against the largest rate that does not diverge.
     /// </summary>
     private static ImmutableArray<PredictedValue>? LrPredictions(GridConfiguration config, LrReport? lr)
     {
@@ -186,7 +187,9 @@ public static class GridRunner
             (inRegime, note) = (false, $"width {config.Width} < {LrScoredMinWidth}: the ±20% tolerance of THEORY.md §8 holds for width >= {LrScoredMinWidth} (H differs from the Gauss–Newton matrix by O(1/sqrt(width)))");
         var tolerance = etaPrediction?.Experiment.Tolerance.Relative ?? 0.2;
         if (config.Optimizer == "momentum")
-            return [new PredictedValue("lr-threshold", eta.Value, tolerance, 0, null, inRegime, note)];
+            return divergence is null
+                ? null
+                : [new PredictedValue("lr-threshold", divergence.Value, divergence.Experiment.Tolerance.Relative, 0, null, inRegime && divergence.Regime.IsInside, note ?? divergence.Regime.FailingAssumption)];
         var result = ImmutableArray.CreateBuilder<PredictedValue>();
         result.Add(new PredictedValue("lr-monotone", eta.Value, tolerance, 0, null, inRegime, note));
         if (divergence is not null && lr.DivergenceMedian is { } median)

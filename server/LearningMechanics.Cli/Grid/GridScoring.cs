@@ -179,6 +179,9 @@ public static class GridScoring
         var lrGroups = results.Where(r => r.Error is null).GroupBy(r => r.Config.OptimizerKey).Select(g => g.First()).ToList();
         var etaCrit = lrGroups.Where(r => r.Config.Optimizer == "sgd").SelectMany(r => r.LrLimits.Take(1)).ToList();
         var etaCritMomentum = lrGroups.Where(r => r.Config.Optimizer == "momentum").SelectMany(r => r.LrLimits.Take(1)).ToList();
+        // Momentum: largest non-divergent rate over the linear-stability limit (2+2 beta)/lambda_max(H), against the band's centre.
+        var momentumRatios = lrGroups.Where(r => r.Config.Optimizer == "momentum" && r.EtaCrit is > 0)
+            .SelectMany(r => r.LrLimits.Take(1).Where(v => v.Measured is > 0 && v.Outcome != VerdictOutcome.OutOfRegime).Select(v => v.Measured!.Value / r.EtaCrit!.Value)).ToList();
         var divergence = lrGroups.Where(r => r.Config.Optimizer == "sgd").SelectMany(r => r.LrLimits.Skip(1)).ToList();
         var stability = results.Select(r => r.RateStability).OfType<Verdict>().ToList();
         var trainability = results.Select(r => r.Trainability).OfType<TrainabilityCall>().ToList();
@@ -207,6 +210,6 @@ public static class GridScoring
             trainability.Count(t => t.IsScored && t.Predicted == TrainabilityClass.Untrainable && t.Trained == true),
             trainability.Count(t => t.IsScored && t.Predicted == TrainabilityClass.Untrainable && t.Trained == false));
         return new GridReport(spec.Name, results.Length, results.Count(r => r.Error is not null), seconds, kinds,
-            RatioDistribution.Of(ratios, 1.0, 0.2), RatioDistribution.Of(Ratios(etaCritMomentum), 1.0, 0.2), RatioDistribution.Of(divergenceRatios, LearningMechanics.Theory.Learning.LearningRateLimits.DivergenceMedianRatio, 0.5), confusion, results);
+            RatioDistribution.Of(ratios, 1.0, 0.2), RatioDistribution.Of(momentumRatios, LearningMechanics.Theory.Learning.LearningRateLimits.MomentumDivergenceRatio, LearningMechanics.Theory.Learning.LearningRateLimits.MomentumDivergenceTolerance), RatioDistribution.Of(divergenceRatios, LearningMechanics.Theory.Learning.LearningRateLimits.DivergenceMedianRatio, 0.5), confusion, results);
     }
 }

@@ -69,8 +69,9 @@ public static class DataKernels
 
     /// <summary>The output node's kernels on the inputs, or the state saying where propagation stopped.</summary>
     public static NodeState AtOutput(
-        ModelGraph graph, double[,] gramOverN0, Parameterization parameterization, KernelQuadrature quadrature = KernelQuadrature.Tabulated) =>
-        KernelPropagation.Run(graph, KernelMatrix.FromInputGram(gramOverN0), parameterization, quadrature)[graph.Output];
+        ModelGraph graph, double[,] gramOverN0, Parameterization parameterization, KernelQuadrature quadrature = KernelQuadrature.Tabulated,
+        CancellationToken cancellationToken = default) =>
+        KernelPropagation.Run(graph, KernelMatrix.FromInputGram(gramOverN0), parameterization, quadrature, cancellationToken)[graph.Output];
 
     /// <summary>
     /// Largest eigenvalue of a symmetric matrix: Lanczos with full reorthogonalisation until the residual bound of the top

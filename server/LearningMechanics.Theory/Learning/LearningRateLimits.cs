@@ -15,7 +15,13 @@ namespace LearningMechanics.Theory.Learning;
 ///   CE mean, near-uniform softmax:  lambda_H = lambda/(nK)        ->  eta_crit = 2nK/lambda   (output Hessian (1/K)(I - 11^T/K))
 ///   BCE-with-logits mean at p=1/2:  lambda_H = lambda/(4nK)       ->  eta_crit = 8nK/lambda
 /// Momentum: heavy ball eta lambda_H &lt; 2 + 2 beta [D]; Nesterov eta lambda_H &lt; (2 + 2 beta)/(1 + 2 beta) [D: the
-/// characteristic polynomial z^2 - (1 + beta)(1 - x) z + beta(1 - x), x = eta lambda, has the root -1 there].
+/// characteristic polynomial z^2 - (1 + beta)(1 - x) z + beta(1 - x), x = eta lambda, has the root -1 there]. For momentum
+/// this is the linear-stability limit, not a monotone-descent limit: heavy-ball iterates oscillate (complex roots) from
+/// eta lambda &gt; (1 - sqrt beta)^2 on, far below it. A network survives somewhat above it as GD does (catapult: the
+/// curvature falls), so the limit is a lower bound on where training diverges; the divergence band is stated as
+/// [0.8, 2] x the limit: at least the limit within §8's ±20%, at most the catapult edge of the uv model (2x the linear
+/// limit, THEORY.md §8.2; taken over to momentum by analogy, [D] for the lower edge only). MLP grid: divergence at a
+/// median 1.40x (2+2 beta)/lambda_max(H) for beta = 0.9 (bench/RESULTS.md), inside the band.
 /// Adam and other adaptive methods: no raw threshold; the preconditioned sharpness settles at (2+2 beta1)/((1-beta1) eta),
 /// 38/eta at beta1 = 0.9 (Cohen et al. 2022, [V abstract]).
 /// Bands: monotone below eta_crit; catapult up to 2 eta_crit (uv model [C]); divergence above, at a median 2.5x in the
@@ -29,7 +35,16 @@ public static class LearningRateLimits
     /// <summary>Median divergence point over eta_crit in the MLP training grid (THEORY.md §18).</summary>
     public const double DivergenceMedianRatio = 2.5;
 
-    public static LrReport For(ModelGraph graph, TheoryReport report, int sampleCount = 64, int seed = 0)
+    /// <summary>Momentum: the divergence band [MomentumBandLow, MomentumBandHigh] x the linear-stability limit (2+2 beta)/lambda.</summary>
+    public const double MomentumBandLow = 0.8, MomentumBandHigh = CatapultRatio;
+
+    /// <summary>Centre of the momentum divergence band, and its half-width relative to the centre.</summary>
+    public const double MomentumDivergenceRatio = (MomentumBandLow + MomentumBandHigh) / 2,
+        MomentumDivergenceTolerance = (MomentumBandHigh - MomentumBandLow) / (MomentumBandHigh + MomentumBandLow);
+
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled (checked per node of the
+    /// kernel propagation and per row of pairs in activation rules).</exception>
+    public static LrReport For(ModelGraph graph, TheoryReport report, int sampleCount = 64, int seed = 0, CancellationToken cancellationToken = default)
     {
         var optimizer = graph.Training.Optimizer;
         var loss = graph.Training.Loss is { } declaredLoss ? new LossConvention(declaredLoss.Kind, declaredLoss.Reduction) : LossConvention.TorchMseMean;
@@ -61,9 +76,10 @@ public static class LearningRateLimits
             return Empty("the model's input dimension is unknown, so no synthetic sample can be drawn");
         var inputSecondMoment = graph.Nodes[0].Op is Model.Ops.Input input ? input.SecondMoment : 1.0;
         var gram = DataKernels.SyntheticGram(sampleCount, inputDim, inputSecondMoment, seed);
-        var state = DataKernels.AtOutput(graph, gram, Parameterization.Standard);
+        var state = DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: cancellationToken);
         if (state.Kernel is not { } kernel)
             return Empty(state.NoTheory ?? "no theory for the output");
+        cancellationToken.ThrowIfCancellationRequested();
         var theta = kernel.ThetaMatrix();
         var lambdaMax = DataKernels.LambdaMax(theta);
         var lambdaEstimate = DataKernels.LambdaMaxEstimate(theta);
@@ -107,14 +123,30 @@ public static class LearningRateLimits
         var lrScan = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "empirical boundary within ±20% for width >= 512 (THEORY.md §8 CPU check)"),
             "30 full-batch steps at 0.8x (expect monotone decrease) and 1.25x (expect an increase within 10 steps, MSE)");
         var etaAssumptions = assumptions.Add($"optimizer: {form}{(momentum != 0 ? $", beta = {momentum:G3}" : "")}");
-        predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions, regime, Evidence.Derived, outputIds, lrScan,
-            $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4} (THEORY.md §8.1)"));
-        predictions.Add(new Prediction("eta-divergence", DivergenceMedianRatio * etaCrit, "learning rate", etaAssumptions, regime, Evidence.Computed, outputIds,
-            new Experiment("lr-scan", Tolerance.RelativeOf(0.5, "divergence between 2x and 3x eta_crit (THEORY.md §8.2, §18)"), "scan multiples of eta_crit; record the first divergent run"),
-            $"catapult band ({etaCrit:G3}, {CatapultRatio * etaCrit:G3}); divergence expected above ≈ {DivergenceMedianRatio * etaCrit:G3} (median 2.5x in the MLP grid, THEORY.md §18)"));
+        var hasMomentum = form is OptimizerForm.HeavyBall or OptimizerForm.Nesterov;
+        var divergenceAt = (hasMomentum ? MomentumDivergenceRatio : DivergenceMedianRatio) * etaCrit;
+        if (hasMomentum)
+        {
+            var stabilityCheck = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "no divergence below 0.8x the limit (THEORY.md §8 ±20%); the loss oscillates below it, so it is not a monotone threshold"),
+                "scan rates with the declared momentum; record the largest rate that does not diverge");
+            predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions.Add("linear stability of the quadratic model (heavy-ball characteristic polynomial)"), regime, Evidence.Derived, outputIds, stabilityCheck,
+                $"linear-stability limit {(form == OptimizerForm.Nesterov ? "(2+2 beta)/((1+2 beta) lambda_max(H))" : "(2+2 beta)/lambda_max(H)")} = {etaCrit:G3} ({convention}), lambda_max(H) = {lambdaH:G4}: a lower bound on divergence, not a monotone-descent limit (momentum oscillates well below it; THEORY.md §8.1)"));
+            predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions.Add("catapult band edge 2x the linear limit, as for GD in the uv model (by analogy for momentum)"), regime, Evidence.Derived, outputIds,
+                new Experiment("lr-scan", Tolerance.RelativeOf(MomentumDivergenceTolerance, $"divergence between {MomentumBandLow}x and {MomentumBandHigh}x the linear-stability limit (THEORY.md §8.1, §8.2)"),
+                    "scan rates with the declared momentum; record the largest rate that does not diverge"),
+                $"divergence expected between {MomentumBandLow * etaCrit:G3} and {MomentumBandHigh * etaCrit:G3} ({MomentumBandLow}–{MomentumBandHigh}x the linear limit; MLP grid median 1.4x, bench/RESULTS.md)"));
+        }
+        else
+        {
+            predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions, regime, Evidence.Derived, outputIds, lrScan,
+                $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4} (THEORY.md §8.1)"));
+            predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions, regime, Evidence.Computed, outputIds,
+                new Experiment("lr-scan", Tolerance.RelativeOf(0.5, "divergence between 2x and 3x eta_crit (THEORY.md §8.2, §18)"), "scan multiples of eta_crit; record the first divergent run"),
+                $"catapult band ({etaCrit:G3}, {CatapultRatio * etaCrit:G3}); divergence expected above ≈ {divergenceAt:G3} (median 2.5x in the MLP grid, THEORY.md §18)"));
+        }
         LrBand? band = declared is { } rate ? rate < etaCrit ? LrBand.Monotone : rate < CatapultRatio * etaCrit ? LrBand.Catapult : LrBand.Divergent : null;
         return new LrReport(
-            new LearningRate(etaCrit, loss, form, momentum), CatapultRatio * etaCrit, DivergenceMedianRatio * etaCrit, lambdaMax, lambdaEstimate,
+            new LearningRate(etaCrit, loss, form, momentum), CatapultRatio * etaCrit, divergenceAt, lambdaMax, lambdaEstimate,
             sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable());
     }
 

@@ -5,11 +5,12 @@ namespace LearningMechanics.Theory.Learning;
 /// <summary>
 /// Learning-rate limits at init from the analytic NTK of the model on a synthetic sample (THEORY.md §8).
 /// </summary>
-/// <param name="EtaCrit">The monotone threshold 2/lambda_max(H) in the optimizer's and loss's own convention (momentum
-/// included); null for adaptive optimizers, losses without curvature, or when the kernel is unknown (<see cref="Reason"/>).</param>
+/// <param name="EtaCrit">The threshold in the optimizer's and loss's own convention: for GD the monotone-descent limit
+/// 2/lambda_max(H); with momentum the linear-stability limit (2+2 beta)/lambda_max(H) (Nesterov: /(1+2 beta)), a lower
+/// bound on divergence below which the loss still oscillates; null for adaptive optimizers, losses without curvature, or when the kernel is unknown (<see cref="Reason"/>).</param>
 /// <param name="CatapultUpper">2 x EtaCrit: above it divergence is expected (uv model 4/lambda_0; THEORY.md §8.2).</param>
-/// <param name="DivergenceMedian">2.5 x EtaCrit: where MLPs diverged in the training grid (median; about 2x for ordered and
-/// critical nets up to depth 10; THEORY.md §18).</param>
+/// <param name="DivergenceMedian">Where divergence is expected: 2.5 x EtaCrit for GD (MLP grid median; about 2x for ordered
+/// and critical nets up to depth 10; THEORY.md §18); for momentum the centre 1.4 x of the band [0.8, 2] x EtaCrit.</param>
 /// <param name="LambdaMaxTheta">lambda_max of the n x n analytic NTK (standard parameterization) on the sample.</param>
 /// <param name="LambdaMaxEstimate">The closed form (n-1)·mean off-diagonal + mean diagonal of the same NTK (THEORY.md §8.1).</param>
 /// <param name="SampleCount">n, the number of synthetic inputs (full-batch GD on them).</param>

@@ -34,11 +34,15 @@ public sealed class CorrelationTable
     private readonly double _inverseSpacing;
     private readonly int _intervals;
 
-    private CorrelationTable(double[] coefficients, int intervals, int terms, double errorBound)
+    // True: the grid is uniform in theta = arccos c on [0, pi] (kinked phi), not in c.
+    private readonly bool _angular;
+
+    private CorrelationTable(double[] coefficients, int intervals, int terms, double errorBound, bool angular = false)
     {
         _coefficients = coefficients;
         _intervals = intervals;
-        _inverseSpacing = intervals / 2.0;
+        _angular = angular;
+        _inverseSpacing = angular ? intervals / Math.PI : intervals / 2.0;
         Terms = terms;
         ErrorBound = errorBound;
     }
@@ -166,10 +170,63 @@ public sealed class CorrelationTable
         return (f, d);
     }
 
+    /// <summary>True for a table on a grid uniform in theta = arccos c (<see cref="FromAngularSamples"/>).</summary>
+    public bool IsAngular => _angular;
+
+    /// <summary>
+    /// A table for phi with kinks in phi or phi', whose Hermite series converges too slowly for <see cref="TryBuild"/>:
+    /// F and D sampled from <paramref name="exact"/> (an accurate 2-D quadrature) on a grid uniform in theta = arccos c,
+    /// where they are smooth up to the ends (near c = 1 they behave like powers of sqrt(1 - c) ~ theta, the arc-cosine
+    /// structure of THEORY.md §6.1), and read by cubic Hermite interpolation with fourth-order finite-difference slopes.
+    /// <see cref="ErrorBound"/> is measured, not proven: the largest difference from <paramref name="exact"/> at the
+    /// midpoints of every fourth interval, relative to F(1) and D(1) (THEORY.md §3 accuracy caveat for kinks).
+    /// </summary>
+    public static CorrelationTable FromAngularSamples(Func<double, (double F, double D)> exact, int intervals = 256)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(intervals, 8);
+        var h = Math.PI / intervals;
+        var (f, d) = (new double[intervals + 1], new double[intervals + 1]);
+        for (var k = 0; k <= intervals; k++)
+            (f[k], d[k]) = exact(Math.Cos(k * h));
+        var (fSlope, dSlope) = (Slopes(f, h), Slopes(d, h));
+        var coefficients = new double[8 * intervals];
+        for (var m = 0; m < intervals; m++)
+        {
+            Cubic(f[m], fSlope[m], f[m + 1], fSlope[m + 1], h, coefficients.AsSpan(8 * m, 4));
+            Cubic(d[m], dSlope[m], d[m + 1], dSlope[m + 1], h, coefficients.AsSpan(8 * m + 4, 4));
+        }
+        var table = new CorrelationTable(coefficients, intervals, 0, 0, angular: true);
+        var (scaleF, scaleD) = (Math.Max(Math.Abs(f[0]), 1e-300), Math.Max(Math.Abs(d[0]), 1e-300));
+        var error = 0.0;
+        for (var m = 0; m < intervals; m += 4)
+        {
+            var c = Math.Cos((m + 0.5) * h);
+            var (fe, de) = exact(c);
+            table.Evaluate(c, out var ft, out var dt);
+            error = Math.Max(error, Math.Max(Math.Abs(ft - fe) / scaleF, Math.Abs(dt - de) / scaleD));
+        }
+        return new CorrelationTable(coefficients, intervals, 0, error, angular: true);
+    }
+
+    /// <summary>dy/dtheta on a uniform grid: fourth-order central differences, one-sided near the ends.</summary>
+    private static double[] Slopes(double[] y, double h)
+    {
+        var n = y.Length - 1;
+        var slope = new double[n + 1];
+        for (var k = 2; k <= n - 2; k++)
+            slope[k] = (y[k - 2] - 8 * y[k - 1] + 8 * y[k + 1] - y[k + 2]) / (12 * h);
+        slope[0] = (-25 * y[0] + 48 * y[1] - 36 * y[2] + 16 * y[3] - 3 * y[4]) / (12 * h);
+        slope[1] = (-3 * y[0] - 10 * y[1] + 18 * y[2] - 6 * y[3] + y[4]) / (12 * h);
+        slope[n] = -(-25 * y[n] + 48 * y[n - 1] - 36 * y[n - 2] + 16 * y[n - 3] - 3 * y[n - 4]) / (12 * h);
+        slope[n - 1] = -(-3 * y[n] - 10 * y[n - 1] + 18 * y[n - 2] - 6 * y[n - 3] + y[n - 4]) / (12 * h);
+        return slope;
+    }
+
     /// <summary>F(c) and D(c) without a tuple; c is clamped to [-1, 1].</summary>
     public void Evaluate(double c, out double f, out double d)
     {
-        var x = ((c < -1 ? -1 : c > 1 ? 1 : c) + 1) * _inverseSpacing;
+        var clamped = c < -1 ? -1 : c > 1 ? 1 : c;
+        var x = _angular ? Math.Acos(clamped) * _inverseSpacing : (clamped + 1) * _inverseSpacing;
         var m = (int)x;
         if (m >= _intervals)
             m = _intervals - 1;

@@ -26,6 +26,6 @@ public sealed record ActivationOpRule : IOpRule
             return NodeState.Unknown(
                 $"no theory: input to {rule.Name} is not Gaussian (no random affine op precedes it), so the Gaussian expectations do not apply",
                 context.Node.Id);
-        return NodeState.Of(rule.Apply(kernel, context.Quadrature));
+        return NodeState.Of(rule.Apply(kernel, context.Quadrature, context.CancellationToken));
     }
 }

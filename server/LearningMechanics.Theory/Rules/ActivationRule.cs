@@ -65,7 +65,7 @@ public abstract record ActivationRule
     /// once per distinct length, and the off-diagonal pairs of each pair of lengths read one <see cref="CorrelationTable"/>
     /// when there are at least <see cref="MinPairsPerTable"/> of them (all of them when the probes share one length).
     /// </summary>
-    public KernelMatrix Apply(KernelMatrix kernel, KernelQuadrature quadrature)
+    public KernelMatrix Apply(KernelMatrix kernel, KernelQuadrature quadrature, CancellationToken cancellationToken = default)
     {
         var n = kernel.Count;
         var sigmaIn = kernel.SigmaValues;
@@ -108,6 +108,8 @@ public abstract record ActivationRule
         var idx = 0;
         for (var i = 0; i < n; i++)
         {
+            if ((i & 15) == 0)
+                cancellationToken.ThrowIfCancellationRequested();
             var moments = diagonal[groupOf[i]];
             var qi = sigmaIn[idx];
             sigma[idx] = moments.Sigma;

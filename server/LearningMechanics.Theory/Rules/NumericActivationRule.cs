@@ -55,16 +55,39 @@ public sealed record NumericActivationRule(
             : GaussianExpectation.Split2D((u, v) => Phi(u) * Phi(v), q1, q2, c, Kinks);
     }
 
-    /// <summary>Tables for smooth phi, one per (q1, q2), memoised (a pure function of the rule and the lengths).</summary>
+    /// <summary>
+    /// Tables, one per (q1, q2), memoised (a pure function of the rule and the lengths): Mehler series for smooth phi,
+    /// an arccos-uniform grid of split quadratures for kinked phi (<see cref="CorrelationTable.FromAngularSamples"/>).
+    /// </summary>
     public override CorrelationTable? TableFor(double q1, double q2)
     {
-        if (!IsSmooth)
+        if (!(q1 > 0 && q2 > 0 && double.IsFinite(q1) && double.IsFinite(q2)))
             return null;
         var cache = s_tables.GetValue(this, _ => new ConcurrentDictionary<(double, double), CorrelationTable?>());
         if (cache.Count > MaxCachedTables)
             cache.Clear();
         var key = q1 <= q2 ? (q1, q2) : (q2, q1);
-        return cache.GetOrAdd(key, k => CorrelationTable.TryBuild(Phi, PhiPrime, k.Item1, k.Item2));
+        return cache.GetOrAdd(key, k => IsSmooth
+            ? CorrelationTable.TryBuild(Phi, PhiPrime, k.Item1, k.Item2)
+            : KinkedTable(k.Item1, k.Item2));
+    }
+
+    /// <summary>
+    /// Largest measured table error (relative to F(1), D(1)) accepted for kinked phi; above it pairs use direct quadrature.
+    /// Measured at 256 intervals: ELU and SELU 3e-6 to 3e-5; Hardtanh and ReLU6 5e-4 to 6e-3, where the split quadrature's
+    /// own error near the kinks is of the same order (THEORY.md §3 accuracy caveat for kinks).
+    /// </summary>
+    public const double KinkedTableTolerance = 1e-3;
+
+    private CorrelationTable? KinkedTable(double q1, double q2)
+    {
+        var root = Math.Sqrt(q1 * q2);
+        var table = CorrelationTable.FromAngularSamples(c =>
+        {
+            var moments = Moments(q1, q2, c * root);
+            return (moments.Sigma, moments.SigmaDot);
+        });
+        return table.ErrorBound <= KinkedTableTolerance ? table : null;
     }
 
     /// <summary>Forgets the memoised tables (benchmarks use it to time a cold start).</summary>

@@ -15,4 +15,7 @@ public sealed record OpRuleContext(
 {
     /// <summary>How activations without closed forms are evaluated on many pairs (tables by default).</summary>
     public KernelQuadrature Quadrature { get; init; } = KernelQuadrature.Tabulated;
+
+    /// <summary>Checked by rules with per-pair loops, so a superseded analysis stops within one row of pairs.</summary>
+    public CancellationToken CancellationToken { get; init; }
 }

@@ -76,12 +76,54 @@ public sealed class CorrelationTableTests
     }
 
     [Fact]
-    public void Table_KinkedOrSaturatedPhi_FallsBackToQuadrature()
+    public void Table_KinkedOrSaturatedPhi_HasNoMehlerSeries()
     {
         // Kinks make the Hermite coefficients decay algebraically; a very long length makes tanh a step.
-        Assert.Null(Activations.Elu(1.0).TableFor(1, 1));
-        Assert.Null(Activations.Hardtanh.TableFor(1, 1));
+        var elu = Activations.Elu(1.0);
+        Assert.Null(CorrelationTable.TryBuild(elu.Phi, elu.PhiPrime, 1, 1));
+        Assert.Null(CorrelationTable.TryBuild(Activations.Hardtanh.Phi, Activations.Hardtanh.PhiPrime, 1, 1));
         Assert.Null(CorrelationTable.TryBuild(Math.Tanh, x => 1 - Math.Tanh(x) * Math.Tanh(x), 1e4, 1e4));
+    }
+
+    [Theory]
+    [InlineData("ELU", 1.0, 1.0)]
+    [InlineData("ELU", 0.5, 2.0)]
+    [InlineData("SELU", 1.0, 1.0)]
+    public void Table_KinkedPhi_AngularGridMatchesSplitQuadrature(string name, double q1, double q2)
+    {
+        // THEORY.md §3: Gauss–Hermite is biased at kinks, so kinked phi get an arccos-uniform grid of split quadratures.
+        var rule = name == "ELU" ? Activations.Elu(1.0) : Activations.Selu;
+        var table = rule.TableFor(q1, q2);
+        Assert.NotNull(table);
+        Assert.True(table.IsAngular);
+        Assert.True(table.ErrorBound <= 1e-4, $"measured error {table.ErrorBound}");
+        var random = new Random(5);
+        var scale = rule.Moments(q1, q2, Math.Sqrt(q1 * q2));
+        foreach (var c in new[] { -1.0, -0.999, 0.0, 0.5, 0.99, 0.9999, 1.0 }.Concat(Enumerable.Range(0, 20).Select(_ => 2 * random.NextDouble() - 1)))
+        {
+            var exact = rule.Moments(q1, q2, c * Math.Sqrt(q1 * q2));
+            var (f, d) = table.At(c);
+            Assert.True(Math.Abs(f - exact.Sigma) <= 1e-4 * Math.Abs(scale.Sigma), $"F({c}) = {f} vs {exact.Sigma}");
+            Assert.True(Math.Abs(d - exact.SigmaDot) <= 1e-4 * Math.Abs(scale.SigmaDot), $"D({c}) = {d} vs {exact.SigmaDot}");
+        }
+    }
+
+    [Fact]
+    public void AngularTable_OfTheReluClosedForm_IsExactToInterpolationError()
+    {
+        // The arc-cosine kernels are smooth in theta, so the angular grid reproduces them (THEORY.md §6.1) up to the ends.
+        var table = CorrelationTable.FromAngularSamples(c =>
+        {
+            var m = AbReluRule.Relu.Moments(1, 1, c);
+            return (m.Sigma, m.SigmaDot);
+        });
+        for (var c = -1.0; c <= 1.0; c += 0.001)
+        {
+            var m = AbReluRule.Relu.Moments(1, 1, c);
+            var (f, d) = table.At(c);
+            Assert.Equal(m.Sigma, f, 1e-8);
+            Assert.Equal(m.SigmaDot, d, 1e-8);
+        }
     }
 
     [Theory]
