@@ -54,11 +54,12 @@ public sealed class ReaderParameterCountOracleTests
         Translated("23_registration", "NoRegister", "Linear(4, 4)"),
         FromSource("25_optimizer_wrong_model", "Student", "new Student()"),
         FromSource("25_optimizer_wrong_model", "Teacher", "new Teacher()"),
-        Translated("27_unknown_layer_half_typed", "withPrelu", "Sequential(Linear(4, 8), PReLU(8), Linear(8, 2))"),
         FromSource("28_init_variants", "Inits", "new Inits()"),
         Translated("29_top_level_statements", "net", "Sequential(Linear(1, 100), Tanh(), Linear(100, 1))"),
         FromSource("30_config_dictionary", "mlp", "ConfigBuilt.Build()"),
         FromSource("31_weight_sharing", "Siamese", "new Siamese()"),
+        FromSource("32_more_layers", "Painter", "new Painter()"),
+        FromSource("32_more_layers", "Pairwise", "new Pairwise()"),
     ];
 
     public static TheoryData<string> Fixtures()
