@@ -38,6 +38,8 @@ internal sealed class ModelCollector(ReaderContext context)
     public ReadResult Collect()
     {
         var root = (CompilationUnitSyntax)context.Tree.GetRoot(context.Cancellation);
+        foreach (var problem in context.Settings.Problems)
+            context.Report("settings-invalid", Severity.Warning, $"{problem} ({context.Settings.Path}); its input shapes are not used", new SourceSpan(context.Path, 0, 0, 0, 0));
         IndexTypes(root);
         var runs = new List<(MethodEffects Effects, SyntaxNode Body, TypeDeclarationSyntax? Type, string Name)>();
 
@@ -278,7 +280,7 @@ internal sealed class ModelCollector(ReaderContext context)
             context.Report("unresolved-value", Severity.Information, $"the output of '{model.Name}'.forward is not followed ({unknown.Reason}); the last traced node is taken as the output", model.Span, model.Name);
         }
 
-        var declaredShape = InputShapeComment.Find(model.Anchor);
+        var declaredShape = InputShapeComment.Find(model.Anchor) ?? context.Settings.InputShapeOf(model.Name);
         var builder = new GraphBuilder(model.Name, ModelOrigin.TorchSharp, declaredShape ?? InferInputShape(trace, 0), 1.0);
         foreach (var node in trace.Nodes.Skip(1))
         {

@@ -71,7 +71,7 @@ public sealed class TorchSharpReader
             {
                 semantic = null;
             }
-            var context = new ReaderContext(path, tree, semantic, ct);
+            var context = new ReaderContext(path, tree, semantic, ct) { Settings = WorkspaceSettings.For(path) };
             return new ModelCollector(context).Collect();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

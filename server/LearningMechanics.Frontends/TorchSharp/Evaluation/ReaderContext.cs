@@ -21,6 +21,9 @@ internal sealed class ReaderContext(string path, SyntaxTree tree, SemanticModel?
 
     public CancellationToken Cancellation { get; } = cancellation;
 
+    /// <summary>The workspace's learningmechanics.json (input shapes by model name).</summary>
+    public WorkspaceSettings Settings { get; init; } = WorkspaceSettings.Empty;
+
     public int Steps { get; set; }
 
     /// <summary>Non-zero while a module class constructor runs: instances made there are submodules, not models.</summary>
