@@ -178,6 +178,9 @@ internal sealed class ModelCollector(ReaderContext context)
         {
             if (module is UserModule || Find(module) is not null || !Inside(module, body))
                 continue;
+            // A layer held in a local and then put into a Sequential (to build parameter groups over it) is part of that model.
+            if (effects.ModuleLocals.Any(other => !ReferenceEquals(other.Module, module) && other.Module.SelfAndDescendants().Skip(1).Any(m => ReferenceEquals(m, module))))
+                continue;
             _models.Add(new ModelEntry(name, module, span, declarator));
         }
         foreach (var module in effects.Returned)
@@ -210,6 +213,12 @@ internal sealed class ModelCollector(ReaderContext context)
             if (module is UserModule user && model.Root is UserModule rootUser && rootUser.Declaration == user.Declaration)
                 return model;
             if (module is not UserModule && model.Root is not UserModule && module.Span is { } span && model.Root.Span == span)
+                return model;
+        }
+        // Parameters of a submodule (a parameter group over one layer): the model that contains it.
+        foreach (var model in _models)
+        {
+            if (model.Root.SelfAndDescendants().Any(m => ReferenceEquals(m, module)))
                 return model;
         }
         return null;

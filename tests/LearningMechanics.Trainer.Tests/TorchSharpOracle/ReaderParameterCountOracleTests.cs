@@ -60,6 +60,8 @@ public sealed class ReaderParameterCountOracleTests
         FromSource("31_weight_sharing", "Siamese", "new Siamese()"),
         FromSource("32_more_layers", "Painter", "new Painter()"),
         FromSource("32_more_layers", "Pairwise", "new Pairwise()"),
+        Translated("33_param_groups", "seq", "Sequential(Linear(10, 16), ReLU(), Linear(16, 1))"),
+        Translated("33_param_groups", "pair", "Sequential(Linear(4, 8), Tanh(), Linear(8, 2))"),
     ];
 
     public static TheoryData<string> Fixtures()
