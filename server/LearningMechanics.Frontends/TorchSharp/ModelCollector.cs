@@ -48,7 +48,7 @@ internal sealed class ModelCollector(ReaderContext context)
             runs.Add((RunStatements(globals.Select(g => g.Statement)), root, null, "Program"));
         // Methods without parameters run first: their instantiations carry real arguments, while a method whose own
         // parameters are unknown (a factory such as ResNet18(numClasses)) would otherwise claim the model first.
-        var methods = context.Types.Values.Distinct()
+        var methods = context.Types.Values.Distinct().Where(type => !context.ExternalTypes.Contains(type))
             .SelectMany(type => type.Members.OfType<MethodDeclarationSyntax>()
                 .Where(method => !context.IsModuleType(type) || method.Modifiers.Any(SyntaxKind.StaticKeyword))
                 .Select(method => (Type: type, Method: method)))
@@ -73,7 +73,7 @@ internal sealed class ModelCollector(ReaderContext context)
 
         // Module classes never instantiated by the code above are built with unknown constructor arguments.
         var autoBuilt = new Dictionary<TypeDeclarationSyntax, (int From, int To)>();
-        foreach (var type in context.ModuleTypes.Where(t => !context.TopInstances.ContainsKey(t) && !t.Modifiers.Any(SyntaxKind.AbstractKeyword) && t.TypeParameterList is null).ToList())
+        foreach (var type in context.ModuleTypes.Where(t => !context.ExternalTypes.Contains(t) && !context.TopInstances.ContainsKey(t) && !t.Modifiers.Any(SyntaxKind.AbstractKeyword) && t.TypeParameterList is null).ToList())
         {
             if (context.TopInstances.ContainsKey(type))
                 continue;
@@ -99,13 +99,22 @@ internal sealed class ModelCollector(ReaderContext context)
 
         var graphs = _models.OrderBy(m => m.Span.StartLine).ThenBy(m => m.Span.StartCharacter)
             .Select(Build).ToImmutableArray();
-        return new ReadResult(graphs, context.Findings.ToImmutableArray());
+        // Findings located in another workspace document belong to that document's own reading.
+        return new ReadResult(graphs, context.Findings.Where(f => f.Span is not { } span || span.Path == context.Path).ToImmutableArray());
     }
 
     private void IndexTypes(CompilationUnitSyntax root)
     {
         foreach (var type in root.DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>())
             context.Types.TryAdd(type.Identifier.ValueText, type);
+        foreach (var tree in context.WorkspaceTrees)
+        {
+            foreach (var type in tree.GetRoot(context.Cancellation).DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>())
+            {
+                if (context.Types.TryAdd(type.Identifier.ValueText, type))
+                    context.ExternalTypes.Add(type);
+            }
+        }
         foreach (var type in context.Types.Values)
         {
             if (IsModule(type, 0))
@@ -117,7 +126,7 @@ internal sealed class ModelCollector(ReaderContext context)
     {
         if (depth > 8 || type.BaseList is null)
             return false;
-        if (context.Semantic?.GetDeclaredSymbol(type, context.Cancellation) is INamedTypeSymbol symbol)
+        if (context.SemanticFor(type)?.GetDeclaredSymbol(type, context.Cancellation) is INamedTypeSymbol symbol)
         {
             for (var baseType = symbol.BaseType; baseType is not null; baseType = baseType.BaseType)
             {

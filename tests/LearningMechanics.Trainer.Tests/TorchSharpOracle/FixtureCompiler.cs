@@ -32,12 +32,14 @@ internal static class FixtureCompiler
     /// Compiles <paramref name="fixtureSource"/> (or nothing, for a hand translation) plus one static method per entry
     /// (a C# expression of type <c>nn.Module</c>), then invokes each and returns the built modules.
     /// </summary>
-    public static IReadOnlyList<torch.nn.Module> Build(string? fixtureSource, IReadOnlyList<string> entries)
+    public static IReadOnlyList<torch.nn.Module> Build(string? fixtureSource, IReadOnlyList<string> entries) =>
+        Build(fixtureSource is null ? [] : [fixtureSource], entries);
+
+    /// <summary>As above, for a fixture made of several files compiled together.</summary>
+    public static IReadOnlyList<torch.nn.Module> Build(IReadOnlyList<string> fixtureSources, IReadOnlyList<string> entries)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
-        var trees = new List<SyntaxTree>();
-        if (fixtureSource is not null)
-            trees.Add(CSharpSyntaxTree.ParseText(fixtureSource, parse, "fixture.cs"));
+        var trees = fixtureSources.Select((source, i) => CSharpSyntaxTree.ParseText(source, parse, $"fixture{i}.cs")).ToList();
         var methods = string.Join("\n", entries.Select((e, i) => $"    public static nn.Module Entry{i}() => {e};"));
         trees.Add(CSharpSyntaxTree.ParseText($"{Usings}public static class OracleEntries\n{{\n{methods}\n}}\n", parse, "oracle.cs"));
         var compilation = CSharpCompilation.Create($"Oracle{Guid.NewGuid():N}", trees, s_references.Value,

@@ -102,6 +102,19 @@ public sealed class ReaderParameterCountOracleTests
     }
 
     [Fact]
+    public void CrossFileBlock_WorkspaceReadingEqualsTorchSharpNumel()
+    {
+        var blocks = Path.Combine(FixtureDirectory, "cross_file", "Blocks.cs");
+        var modelFile = Path.Combine(FixtureDirectory, "cross_file", "Model.cs");
+        var workspace = new TorchSharpWorkspace();
+        workspace.Update(blocks, File.ReadAllText(blocks));
+        var model = ModelNamed(workspace.Update(modelFile, File.ReadAllText(modelFile)), "ResidualNet");
+        var built = FixtureCompiler.Build([File.ReadAllText(blocks), File.ReadAllText(modelFile)], ["new ResidualNet()"])[0];
+        Assert.False(model.HasUnknownOps);
+        Assert.Equal(FixtureCompiler.Numel(built), model.ParameterCount);
+    }
+
+    [Fact]
     public void UnusedModule_ReaderCountsWhatForwardRuns_TorchSharpAlsoCountsTheUnusedLayer()
     {
         const string fixture = "24_unused_module";

@@ -198,7 +198,7 @@ internal sealed partial class Interpreter
         if (typeSyntax is null && creation.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "Options" } })
             typeSyntax = SyntaxFactory.IdentifierName("Options");
         var typeName = (typeSyntax is null or IdentifierNameSyntax { IsVar: true } ? null : BaseTypeName(typeSyntax))
-            ?? (Context.Semantic?.GetTypeInfo(creation, Context.Cancellation).Type?.Name ?? "");
+            ?? (Context.SemanticFor(creation)?.GetTypeInfo(creation, Context.Cancellation).Type?.Name ?? "");
         var args = EvalArgs(creation.ArgumentList, frame);
         Value result;
         if (Context.Types.TryGetValue(typeName, out var type) && type is ClassDeclarationSyntax or RecordDeclarationSyntax)
@@ -249,7 +249,7 @@ internal sealed partial class Interpreter
         var list = creation.ArgumentList;
         if (list is null || list.Arguments.Count == 0)
             return group;
-        var symbol = Context.Semantic?.GetSymbolInfo(creation, Context.Cancellation).Symbol as IMethodSymbol;
+        var symbol = Context.SemanticFor(creation)?.GetSymbolInfo(creation, Context.Cancellation).Symbol as IMethodSymbol;
         var arguments = CallArguments.Bind(list, symbol, ["parameters", "lr"]);
         if (arguments.Get("parameters") is { } parameters)
             group.Parameters = Eval(parameters, frame);
