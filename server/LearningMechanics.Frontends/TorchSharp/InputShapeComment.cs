@@ -8,14 +8,15 @@ namespace LearningMechanics.Frontends.TorchSharp;
 
 /// <summary>
 /// The comment convention that declares a model's input shape, batch dimension excluded:
-/// <code>// [InputShape(1, 28, 28)]</code>
+/// <code>// [InputShape(1, 28, 28)]</code> or <code>// lmech: input [1, 28, 28]</code>
 /// written on a line of the comments directly above the model class, the <c>var model = ...</c> statement, or the method
 /// that returns the model. A dimension may be <c>?</c> when it varies (<c>// [InputShape(3, ?, ?)]</c>).
-/// Without it the reader takes the input size from the first layer (Linear in_features, Conv channels).
+/// Without it the reader takes the shape from <c>learningmechanics.json</c> (<see cref="WorkspaceSettings"/>), then the
+/// input size from the first layer (Linear in_features, Conv channels).
 /// </summary>
 public static partial class InputShapeComment
 {
-    [GeneratedRegex(@"\[\s*InputShape\s*\(([^)]*)\)\s*\]")]
+    [GeneratedRegex(@"\[\s*InputShape\s*\(([^)]*)\)\s*\]|lmech:\s*input\s*\[([^\]]*)\]")]
     private static partial Regex Pattern();
 
     /// <summary>Parses the convention from comment text; null when absent or malformed.</summary>
@@ -25,7 +26,7 @@ public static partial class InputShapeComment
         if (!match.Success)
             return null;
         var dims = ImmutableArray.CreateBuilder<long?>();
-        foreach (var part in match.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in (match.Groups[1].Success ? match.Groups[1] : match.Groups[2]).Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             if (part == "?")
                 dims.Add(null);
@@ -46,7 +47,7 @@ public static partial class InputShapeComment
         };
         foreach (var trivia in node.GetLeadingTrivia())
         {
-            if (trivia.ToString() is var text && text.Contains("InputShape", StringComparison.Ordinal) && Parse(text) is { } shape)
+            if (trivia.ToString() is var text && (text.Contains("InputShape", StringComparison.Ordinal) || text.Contains("lmech:", StringComparison.Ordinal)) && Parse(text) is { } shape)
                 return shape;
         }
         return null;

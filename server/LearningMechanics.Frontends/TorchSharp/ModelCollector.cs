@@ -38,6 +38,8 @@ internal sealed class ModelCollector(ReaderContext context)
     public ReadResult Collect()
     {
         var root = (CompilationUnitSyntax)context.Tree.GetRoot(context.Cancellation);
+        foreach (var problem in context.Settings.Problems)
+            context.Report("settings-invalid", Severity.Warning, $"{problem} ({context.Settings.Path}); its input shapes are not used", new SourceSpan(context.Path, 0, 0, 0, 0));
         IndexTypes(root);
         var runs = new List<(MethodEffects Effects, SyntaxNode Body, TypeDeclarationSyntax? Type, string Name)>();
 
@@ -46,7 +48,7 @@ internal sealed class ModelCollector(ReaderContext context)
             runs.Add((RunStatements(globals.Select(g => g.Statement)), root, null, "Program"));
         // Methods without parameters run first: their instantiations carry real arguments, while a method whose own
         // parameters are unknown (a factory such as ResNet18(numClasses)) would otherwise claim the model first.
-        var methods = context.Types.Values.Distinct()
+        var methods = context.Types.Values.Distinct().Where(type => !context.ExternalTypes.Contains(type))
             .SelectMany(type => type.Members.OfType<MethodDeclarationSyntax>()
                 .Where(method => !context.IsModuleType(type) || method.Modifiers.Any(SyntaxKind.StaticKeyword))
                 .Select(method => (Type: type, Method: method)))
@@ -71,7 +73,7 @@ internal sealed class ModelCollector(ReaderContext context)
 
         // Module classes never instantiated by the code above are built with unknown constructor arguments.
         var autoBuilt = new Dictionary<TypeDeclarationSyntax, (int From, int To)>();
-        foreach (var type in context.ModuleTypes.Where(t => !context.TopInstances.ContainsKey(t) && !t.Modifiers.Any(SyntaxKind.AbstractKeyword) && t.TypeParameterList is null).ToList())
+        foreach (var type in context.ModuleTypes.Where(t => !context.ExternalTypes.Contains(t) && !context.TopInstances.ContainsKey(t) && !t.Modifiers.Any(SyntaxKind.AbstractKeyword) && t.TypeParameterList is null).ToList())
         {
             if (context.TopInstances.ContainsKey(type))
                 continue;
@@ -97,13 +99,22 @@ internal sealed class ModelCollector(ReaderContext context)
 
         var graphs = _models.OrderBy(m => m.Span.StartLine).ThenBy(m => m.Span.StartCharacter)
             .Select(Build).ToImmutableArray();
-        return new ReadResult(graphs, context.Findings.ToImmutableArray());
+        // Findings located in another workspace document belong to that document's own reading.
+        return new ReadResult(graphs, context.Findings.Where(f => f.Span is not { } span || span.Path == context.Path).ToImmutableArray());
     }
 
     private void IndexTypes(CompilationUnitSyntax root)
     {
         foreach (var type in root.DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>())
             context.Types.TryAdd(type.Identifier.ValueText, type);
+        foreach (var tree in context.WorkspaceTrees)
+        {
+            foreach (var type in tree.GetRoot(context.Cancellation).DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>())
+            {
+                if (context.Types.TryAdd(type.Identifier.ValueText, type))
+                    context.ExternalTypes.Add(type);
+            }
+        }
         foreach (var type in context.Types.Values)
         {
             if (IsModule(type, 0))
@@ -115,7 +126,7 @@ internal sealed class ModelCollector(ReaderContext context)
     {
         if (depth > 8 || type.BaseList is null)
             return false;
-        if (context.Semantic?.GetDeclaredSymbol(type, context.Cancellation) is INamedTypeSymbol symbol)
+        if (context.SemanticFor(type)?.GetDeclaredSymbol(type, context.Cancellation) is INamedTypeSymbol symbol)
         {
             for (var baseType = symbol.BaseType; baseType is not null; baseType = baseType.BaseType)
             {
@@ -176,6 +187,9 @@ internal sealed class ModelCollector(ReaderContext context)
         {
             if (module is UserModule || Find(module) is not null || !Inside(module, body))
                 continue;
+            // A layer held in a local and then put into a Sequential (to build parameter groups over it) is part of that model.
+            if (effects.ModuleLocals.Any(other => !ReferenceEquals(other.Module, module) && other.Module.SelfAndDescendants().Skip(1).Any(m => ReferenceEquals(m, module))))
+                continue;
             _models.Add(new ModelEntry(name, module, span, declarator));
         }
         foreach (var module in effects.Returned)
@@ -208,6 +222,12 @@ internal sealed class ModelCollector(ReaderContext context)
             if (module is UserModule user && model.Root is UserModule rootUser && rootUser.Declaration == user.Declaration)
                 return model;
             if (module is not UserModule && model.Root is not UserModule && module.Span is { } span && model.Root.Span == span)
+                return model;
+        }
+        // Parameters of a submodule (a parameter group over one layer): the model that contains it.
+        foreach (var model in _models)
+        {
+            if (model.Root.SelfAndDescendants().Any(m => ReferenceEquals(m, module)))
                 return model;
         }
         return null;
@@ -278,7 +298,7 @@ internal sealed class ModelCollector(ReaderContext context)
             context.Report("unresolved-value", Severity.Information, $"the output of '{model.Name}'.forward is not followed ({unknown.Reason}); the last traced node is taken as the output", model.Span, model.Name);
         }
 
-        var declaredShape = InputShapeComment.Find(model.Anchor);
+        var declaredShape = InputShapeComment.Find(model.Anchor) ?? context.Settings.InputShapeOf(model.Name);
         var builder = new GraphBuilder(model.Name, ModelOrigin.TorchSharp, declaredShape ?? InferInputShape(trace, 0), 1.0);
         foreach (var node in trace.Nodes.Skip(1))
         {

@@ -56,7 +56,10 @@ public sealed class TorchSharpReader
     }
 
     /// <summary>Reads an already parsed tree (the incremental workspace reuses trees across edits).</summary>
-    internal ReadResult Read(SyntaxTree tree, CancellationToken ct)
+    internal ReadResult Read(SyntaxTree tree, CancellationToken ct) => Read(tree, [], ct);
+
+    /// <summary>Reads one document whose classes may use classes declared in the other <paramref name="workspaceTrees"/>.</summary>
+    internal ReadResult Read(SyntaxTree tree, IReadOnlyList<SyntaxTree> workspaceTrees, CancellationToken ct)
     {
         var path = tree.FilePath;
         try
@@ -64,14 +67,14 @@ public sealed class TorchSharpReader
             SemanticModel? semantic = null;
             try
             {
-                var compilation = CSharpCompilation.Create("LearningMechanicsRead", [tree], _references, _compilationOptions);
+                var compilation = CSharpCompilation.Create("LearningMechanicsRead", [tree, .. workspaceTrees], _references, _compilationOptions);
                 semantic = _useSemanticModel ? compilation.GetSemanticModel(tree) : null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 semantic = null;
             }
-            var context = new ReaderContext(path, tree, semantic, ct);
+            var context = new ReaderContext(path, tree, semantic, ct) { Settings = WorkspaceSettings.For(path), WorkspaceTrees = workspaceTrees };
             return new ModelCollector(context).Collect();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

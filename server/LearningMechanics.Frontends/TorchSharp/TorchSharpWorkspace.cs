@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
@@ -6,13 +7,15 @@ using Microsoft.CodeAnalysis.Text;
 namespace LearningMechanics.Frontends.TorchSharp;
 
 /// <summary>
-/// Per-document cache over <see cref="TorchSharpReader"/>: keeps the last syntax tree of each path and reparses edits
-/// incrementally (<see cref="SyntaxTree.WithChangedText"/>); an unchanged text returns the cached result.
-/// Thread-safe per path (last writer wins).
+/// The open TorchSharp documents of a workspace. Each keeps its last syntax tree, and edits reparse incrementally
+/// (<see cref="SyntaxTree.WithChangedText"/>). A document is read together with the other documents' trees, so a block
+/// class declared in one file can be used by a model class in another; the models and findings of a document are only
+/// its own. A result is reused while neither the document nor any other document changed; otherwise it is re-read when
+/// asked for (<see cref="Get"/>), so dependants of an edited document are refreshed. Thread-safe per call (last writer wins).
 /// </summary>
 public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
 {
-    private sealed record Document(SourceText Text, SyntaxTree Tree, ReadResult Result);
+    private sealed record Document(SourceText Text, SyntaxTree Tree, ReadResult Result, ImmutableArray<SyntaxTree> ReadWith);
 
     private readonly TorchSharpReader _reader = reader ?? TorchSharpReader.Shared;
     private readonly ConcurrentDictionary<string, Document> _documents = new(StringComparer.Ordinal);
@@ -24,7 +27,7 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
         {
             var oldText = previous.Text.ToString();
             if (oldText == text)
-                return previous.Result;
+                return Get(path, ct);
             return Apply(path, previous, MinimalChange(oldText, text), ct);
         }
         var sourceText = SourceText.From(text ?? "");
@@ -40,12 +43,23 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
         return Apply(path, previous, new TextChange(new TextSpan(start, length), newText), ct);
     }
 
+    /// <summary>The document's current result, re-read first when another document changed since it was read.</summary>
+    public ReadResult Get(string path, CancellationToken ct = default)
+    {
+        if (!_documents.TryGetValue(path, out var document))
+            return ReadResult.Empty;
+        return document.ReadWith.SequenceEqual(OtherTrees(path)) ? document.Result : Store(path, document.Text, document.Tree, ct);
+    }
+
     public bool TryGet(string path, out ReadResult result)
     {
-        var found = _documents.TryGetValue(path, out var document);
-        result = found ? document!.Result : ReadResult.Empty;
+        var found = _documents.ContainsKey(path);
+        result = found ? Get(path) : ReadResult.Empty;
         return found;
     }
+
+    /// <summary>The open documents other than <paramref name="path"/> (whose results may depend on it).</summary>
+    public IReadOnlyList<string> OtherDocuments(string path) => _documents.Keys.Where(p => p != path).Order(StringComparer.Ordinal).ToList();
 
     public void Close(string path) => _documents.TryRemove(path, out _);
 
@@ -56,10 +70,14 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
         return Store(path, newText, tree, ct);
     }
 
+    private ImmutableArray<SyntaxTree> OtherTrees(string path) =>
+        _documents.Where(d => d.Key != path).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Value.Tree).ToImmutableArray();
+
     private ReadResult Store(string path, SourceText text, SyntaxTree tree, CancellationToken ct)
     {
-        var result = _reader.Read(tree, ct);
-        _documents[path] = new Document(text, tree, result);
+        var others = OtherTrees(path);
+        var result = _reader.Read(tree, others, ct);
+        _documents[path] = new Document(text, tree, result, others);
         return result;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using LearningMechanics.Model.Values;
 
 namespace LearningMechanics.Model.Training;
@@ -28,7 +29,16 @@ public sealed record OptimizerSpec(
     string? TypeName = null)
 {
     public string Name => TypeName ?? Kind.ToString();
+
+    /// <summary>
+    /// Parameter groups with their own rates (<c>new Adam.ParamGroup[] { ... }</c>); empty for a single group. With groups,
+    /// <see cref="LearningRate"/> is the largest group rate (the one a stability bound concerns).
+    /// </summary>
+    public ImmutableArray<ParamGroupSpec> Groups { get; init; } = [];
 }
+
+/// <summary>One parameter group: its effective rate (its own, or the optimizer's when it sets none).</summary>
+public sealed record ParamGroupSpec(Fact<double> LearningRate, SourceSpan? Span);
 
 public enum LossKind
 {

@@ -40,6 +40,13 @@ public static class RuleTable
         ["Recurrent"] = new NoTheoryRule("recurrent cells share weights across time steps, which the i.i.d.-layer mean field does not cover (THEORY.md §2)"),
         ["EmbeddingBag"] = new NoTheoryRule("the bag reduction (sum, mean or max over a variable number of rows) is not modelled"),
         ["Reshape"] = new PassThroughRule(),
+        ["PReLU"] = new PReLURule(),
+        ["InstanceNorm"] = new NoTheoryRule("per-sample, per-channel normalisation over spatial positions: the statistics depend on the spatial correlations of one input, which the i.i.d.-unit kernels do not track"),
+        ["Bilinear"] = new NoTheoryRule("a product of two inputs (x1^T A x2) is not an affine map of one Gaussian input"),
+        ["Upsample"] = new NoTheoryRule("interpolation (other than nearest) mixes neighbouring positions, whose correlation the kernels do not track"),
+        ["Unflatten"] = new PassThroughRule(),
+        ["Pad"] = new NoTheoryRule("padded positions are constants, not Gaussian units, so the per-unit kernel is no longer uniform"),
+        ["OtherActivation"] = new NoTheoryRule("the Gaussian moments of this activation (or of these arguments) are not tabulated"),
         ["SharedWeights"] = new NoTheoryRule("weights reused from another node are not independent of it, which the i.i.d.-layer mean field assumes"),
     }.ToImmutableDictionary();
 

@@ -113,6 +113,8 @@ public sealed partial class FixtureTests
             var training = model.Training;
             if (training.Optimizer is { } optimizer)
                 text.Append(CultureInfo.InvariantCulture, $"  optimizer {optimizer.Name} lr={optimizer.LearningRate}{(optimizer.LearningRate.Source is { } source ? $" [{source}]" : "")} momentum={optimizer.Momentum} nesterov={optimizer.Nesterov} wd={optimizer.WeightDecay} betas=({optimizer.Beta1}, {optimizer.Beta2})\n");
+            foreach (var group in training.Optimizer?.Groups ?? [])
+                text.Append(CultureInfo.InvariantCulture, $"    group lr={group.LearningRate}{(group.LearningRate.Source is { } gs ? $" [{gs}]" : "")} @{Position(group.Span)}\n");
             if (training.Loss is { } loss)
                 text.Append(CultureInfo.InvariantCulture, $"  loss {loss.TypeName} {loss.Reduction}\n");
             if (training.Schedule is { } schedule)

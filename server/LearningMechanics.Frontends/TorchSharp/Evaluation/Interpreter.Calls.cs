@@ -192,9 +192,13 @@ internal sealed partial class Interpreter
         var typeSyntax = (creation as ObjectCreationExpressionSyntax)?.Type;
         // `new()` takes its type from the declaration it initialises, or from the semantic model.
         typeSyntax ??= creation.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax declaration } } ? declaration.Type
-            : creation.Parent is EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property } ? property.Type : null;
+            : creation.Parent is EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property } ? property.Type
+            : creation.Parent is InitializerExpressionSyntax { Parent: ArrayCreationExpressionSyntax array } ? array.Type.ElementType : null;
+        // `Options = new() { LearningRate = ... }` inside a parameter group, read by name when binding failed.
+        if (typeSyntax is null && creation.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "Options" } })
+            typeSyntax = SyntaxFactory.IdentifierName("Options");
         var typeName = (typeSyntax is null or IdentifierNameSyntax { IsVar: true } ? null : BaseTypeName(typeSyntax))
-            ?? (Context.Semantic?.GetTypeInfo(creation, Context.Cancellation).Type?.Name ?? "");
+            ?? (Context.SemanticFor(creation)?.GetTypeInfo(creation, Context.Cancellation).Type?.Name ?? "");
         var args = EvalArgs(creation.ArgumentList, frame);
         Value result;
         if (Context.Types.TryGetValue(typeName, out var type) && type is ClassDeclarationSyntax or RecordDeclarationSyntax)
@@ -220,6 +224,12 @@ internal sealed partial class Interpreter
                 case "Tuple" or "ValueTuple" or "KeyValuePair":
                     result = new TupleValue(args.Select(a => a.Value).ToImmutableArray());
                     break;
+                case "ParamGroup":
+                    result = ParamGroup(creation, frame);
+                    break;
+                case "Options":
+                    result = new OptimizerOptionsValue();
+                    break;
                 default:
                     return Unknown($"`new {typeName}(...)` is not evaluated", creation);
             }
@@ -227,6 +237,40 @@ internal sealed partial class Interpreter
         if (creation.Initializer is { } initializer)
             ApplyInitializer(result, initializer, frame);
         return result;
+    }
+
+    /// <summary>
+    /// TorchSharp's <c>ParamGroup(parameters, Options)</c> and <c>ParamGroup(parameters, lr = 1e-3, ...)</c>: with the second
+    /// constructor the group always has its own rate (its default 1e-3 included); with <c>new() { ... }</c> only when set.
+    /// </summary>
+    private ParamGroupValue ParamGroup(BaseObjectCreationExpressionSyntax creation, Frame frame)
+    {
+        var group = new ParamGroupValue(Context.Span(creation));
+        var list = creation.ArgumentList;
+        if (list is null || list.Arguments.Count == 0)
+            return group;
+        var symbol = Context.SemanticFor(creation)?.GetSymbolInfo(creation, Context.Cancellation).Symbol as IMethodSymbol;
+        var arguments = CallArguments.Bind(list, symbol, ["parameters", "lr"]);
+        if (arguments.Get("parameters") is { } parameters)
+            group.Parameters = Eval(parameters, frame);
+        if (arguments.Get("options") is { } optionsExpression)
+        {
+            if (Eval(optionsExpression, frame) is OptimizerOptionsValue { RateExpression: { } rate } options)
+                (group.Rate, group.RateExpression) = (options.Rate, rate);
+        }
+        else if (arguments.Get("lr") is { } lr)
+        {
+            var rate = Eval(lr, frame);
+            if (rate is OptimizerOptionsValue options)
+                (group.Rate, group.RateExpression) = (options.Rate, options.RateExpression);
+            else
+                (group.Rate, group.RateExpression) = (rate, lr);
+        }
+        else if (list.Arguments.Count >= 1 && (symbol is null || symbol.Parameters.Any(p => p.Name == "lr")))
+        {
+            group.Rate = NumberValue.Of(1e-3);
+        }
+        return group;
     }
 
     private void ApplyInitializer(Value target, InitializerExpressionSyntax initializer, Frame frame)
@@ -246,6 +290,19 @@ internal sealed partial class Interpreter
                     break;
                 case (ListValue list, _):
                     list.Items.Add(Eval(expression, frame));
+                    break;
+                case (ParamGroupValue group, AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "Parameters" } } assignment):
+                    group.Parameters = Eval(assignment.Right, frame);
+                    break;
+                case (ParamGroupValue group, AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "Options" } } assignment):
+                    if (Eval(assignment.Right, frame) is OptimizerOptionsValue { RateExpression: { } rate } options)
+                        (group.Rate, group.RateExpression) = (options.Rate, rate);
+                    break;
+                case (ParamGroupValue group, AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "LearningRate" } } assignment):
+                    (group.Rate, group.RateExpression) = (Eval(assignment.Right, frame), assignment.Right);
+                    break;
+                case (OptimizerOptionsValue optionsValue, AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "LearningRate" } } assignment):
+                    (optionsValue.Rate, optionsValue.RateExpression) = (Eval(assignment.Right, frame), assignment.Right);
                     break;
                 case (ContainerModule container, _):
                     AddToContainer(container, Eval(expression, frame), expression);

@@ -108,7 +108,7 @@ internal sealed partial class Interpreter
                 var tensors = inputs.OfType<TensorValue>().Select(t => t.Node).ToArray();
                 if (tensors.Length == 0)
                     return new UnknownValue($"the input of {layer.TypeName} is not a tensor the reader follows");
-                var nodeInputs = layer.Op is Add or Concat or MultiheadAttention ? tensors.Distinct().ToArray() : [tensors[0]];
+                var nodeInputs = layer.Op is Add or Concat or MultiheadAttention ? tensors.Distinct().ToArray() : layer.Op is Bilinear ? tensors.Take(2).ToArray() : [tensors[0]];
                 var op = trace.Owners.TryGetValue(layer, out var owner) ? new SharedWeights(layer.Op, owner) : layer.Op;
                 var id = trace.Add(op, nodeInputs, NodeName(frame, layer), layer.Span, layer);
                 trace.Owners.TryAdd(layer, id);

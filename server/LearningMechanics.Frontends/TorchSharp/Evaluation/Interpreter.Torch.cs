@@ -151,12 +151,26 @@ internal sealed partial class Interpreter
     {
         var arguments = CallArguments.Bind(invocation.ArgumentList, symbol, entry.Parameters);
         var target = arguments.Get("parameters", "named_parameters") is { } p ? Eval(p, frame) : NullValue.Instance;
+        var groups = target is ListValue { Items.Count: > 0 } list && list.Items.All(i => i is ParamGroupValue)
+            ? list.Items.Cast<ParamGroupValue>().ToList()
+            : null;
         var owner = target switch
         {
             ParametersValue parameters => parameters.Owner,
-            _ => null,
+            _ => groups?.Select(g => (g.Parameters as ParametersValue)?.Owner).FirstOrDefault(o => o is not null),
         };
         var rate = RateFact(arguments.Get("learningRate", "lr"), entry.DefaultRate, name, frame, invocation);
+        var groupSpecs = ImmutableArray<ParamGroupSpec>.Empty;
+        if (groups is not null)
+        {
+            groupSpecs = groups.Select(g => new ParamGroupSpec(g.RateExpression is { } e ? RateFact(e, null, name, frame, invocation)
+                : g.Rate is { } r && Values.TryDouble(r, out var d) ? Fact<double>.Known(d, g.GroupSpan, $"{name}.ParamGroup default")
+                : rate, g.GroupSpan)).ToImmutableArray();
+            rate = groupSpecs.FirstOrDefault(g => !g.LearningRate.IsKnown) is { } unknown
+                ? Fact<double>.Unknown($"the rate of a parameter group is not known ({unknown.LearningRate.Reason})", unknown.LearningRate.Span ?? unknown.Span)
+                : groupSpecs.MaxBy(g => g.LearningRate.Value)!.LearningRate is var top
+                    ? Fact<double>.Known(top.Value, top.Span, $"largest of {groupSpecs.Length} parameter groups") : rate;
+        }
         var momentumArg = arguments.Get("momentum");
         var spec = new OptimizerSpec(
             entry.Kind,
@@ -167,7 +181,7 @@ internal sealed partial class Interpreter
             WeightDecay: Number(arguments, frame, 0, "weight_decay"),
             Beta1: Number(arguments, frame, 0.9, "beta1"),
             Beta2: Number(arguments, frame, 0.999, "beta2"),
-            TypeName: name);
+            TypeName: name) { Groups = groupSpecs };
         if (momentumArg is not null && !Values.TryDouble(Eval(momentumArg, frame), out _))
             Context.Report("unresolved-value", Severity.Information, $"momentum `{Short(momentumArg)}` is not known; assumed 0", Context.Span(momentumArg));
         frame.Effects?.Optimizers.Add((spec, owner, Context.Span(invocation)));

@@ -658,7 +658,7 @@ internal sealed partial class Interpreter(ReaderContext context)
     {
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
-            if (reference.SyntaxTree != Context.Tree)
+            if (!Context.IsWorkspaceTree(reference.SyntaxTree))
                 continue;
             var syntax = reference.GetSyntax(Context.Cancellation);
             if (syntax is VariableDeclaratorSyntax variable && variable.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } type)
@@ -671,7 +671,7 @@ internal sealed partial class Interpreter(ReaderContext context)
     {
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
-            if (reference.SyntaxTree == Context.Tree && reference.GetSyntax(Context.Cancellation) is MethodDeclarationSyntax method)
+            if (Context.IsWorkspaceTree(reference.SyntaxTree) && reference.GetSyntax(Context.Cancellation) is MethodDeclarationSyntax method)
                 return method;
         }
         return null;

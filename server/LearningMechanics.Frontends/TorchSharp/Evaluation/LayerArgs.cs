@@ -35,6 +35,40 @@ internal sealed class LayerArgs(Interpreter interpreter, Frame frame, CallArgume
         throw new UnresolvedArgumentException($"{layer}: {name} = `{expression}` is not known ({Values.Why(value)})", interpreter.Context.Span(expression));
     }
 
+    public double DoubleRequired(string name) =>
+        Has(name) ? Double(name, double.NaN) : throw new UnresolvedArgumentException($"{layer}: argument '{name}' is missing", null);
+
+    /// <summary>A size list of any length (<c>new long[] {…}</c>, a tuple or one scalar).</summary>
+    public ImmutableArray<long> LongList(string name) => Raw(name) switch
+    {
+        ListValue l => Longs(name, l.Items.Count, null),
+        TupleValue t => Longs(name, t.Items.Length, null),
+        _ => Longs(name, 1, null),
+    };
+
+    public ImmutableArray<double> DoubleList(string name)
+    {
+        var value = Raw(name);
+        var items = value switch
+        {
+            ListValue l => l.Items,
+            TupleValue t => t.Items.ToList(),
+            null => null,
+            _ => [value],
+        };
+        var result = ImmutableArray.CreateBuilder<double>();
+        foreach (var item in items ?? [])
+        {
+            if (!Values.TryDouble(item, out var d))
+                break;
+            result.Add(d);
+        }
+        if (items is null || result.Count != items.Count || result.Count == 0)
+            throw new UnresolvedArgumentException($"{layer}: {name} is not known ({(value is null ? "missing" : Values.Why(value))})",
+                Arguments.Get(name) is { } e ? interpreter.Context.Span(e) : null);
+        return result.ToImmutable();
+    }
+
     public bool Bool(string name, bool fallback)
     {
         if (Arguments.Get(name) is not { } expression)

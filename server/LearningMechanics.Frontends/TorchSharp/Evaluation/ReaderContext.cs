@@ -19,7 +19,35 @@ internal sealed class ReaderContext(string path, SyntaxTree tree, SemanticModel?
 
     public SemanticModel? Semantic { get; } = semantic;
 
+    /// <summary>Other documents of the workspace: their classes can be used (a block defined in another file), never collected as models here.</summary>
+    public IReadOnlyList<SyntaxTree> WorkspaceTrees { get; init; } = [];
+
+    /// <summary>Type declarations that come from <see cref="WorkspaceTrees"/>.</summary>
+    public HashSet<TypeDeclarationSyntax> ExternalTypes { get; } = [];
+
+    public bool IsWorkspaceTree(SyntaxTree tree) => tree == Tree || WorkspaceTrees.Contains(tree);
+
+    private readonly Dictionary<SyntaxTree, SemanticModel> _semanticModels = [];
+
+    /// <summary>The semantic model of the tree that holds <paramref name="node"/> (the document's or a workspace document's).</summary>
+    public SemanticModel? SemanticFor(SyntaxNode node)
+    {
+        if (Semantic is null || node.SyntaxTree == Tree)
+            return Semantic;
+        if (!_semanticModels.TryGetValue(node.SyntaxTree, out var model))
+        {
+            if (!Semantic.Compilation.ContainsSyntaxTree(node.SyntaxTree))
+                return null;
+            model = Semantic.Compilation.GetSemanticModel(node.SyntaxTree);
+            _semanticModels[node.SyntaxTree] = model;
+        }
+        return model;
+    }
+
     public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>The workspace's learningmechanics.json (input shapes by model name).</summary>
+    public WorkspaceSettings Settings { get; init; } = WorkspaceSettings.Empty;
 
     public int Steps { get; set; }
 
@@ -59,23 +87,25 @@ internal sealed class ReaderContext(string path, SyntaxTree tree, SemanticModel?
             _findings[i] = null;
     }
 
-    public SourceSpan Span(SyntaxNode node) => Span(node.Span);
+    public SourceSpan Span(SyntaxNode node) => Span(node.SyntaxTree, node.Span);
 
-    public SourceSpan Span(SyntaxToken token) => Span(token.Span);
+    public SourceSpan Span(SyntaxToken token) => Span(token.SyntaxTree ?? Tree, token.Span);
 
-    public SourceSpan Span(Microsoft.CodeAnalysis.Text.TextSpan span)
+    public SourceSpan Span(Microsoft.CodeAnalysis.Text.TextSpan span) => Span(Tree, span);
+
+    private SourceSpan Span(SyntaxTree tree, Microsoft.CodeAnalysis.Text.TextSpan span)
     {
-        var lines = Tree.GetLineSpan(span);
-        return new SourceSpan(Path, lines.StartLinePosition.Line, lines.StartLinePosition.Character, lines.EndLinePosition.Line, lines.EndLinePosition.Character);
+        var lines = tree.GetLineSpan(span);
+        return new SourceSpan(tree == Tree ? Path : tree.FilePath, lines.StartLinePosition.Line, lines.StartLinePosition.Character, lines.EndLinePosition.Line, lines.EndLinePosition.Character);
     }
 
     public ISymbol? Symbol(SyntaxNode node)
     {
-        if (Semantic is null)
+        if (SemanticFor(node) is not { } semantic)
             return null;
         try
         {
-            var info = Semantic.GetSymbolInfo(node, Cancellation);
+            var info = semantic.GetSymbolInfo(node, Cancellation);
             return info.Symbol ?? (info.CandidateSymbols.Length > 0 ? info.CandidateSymbols[0] : null);
         }
         catch (ArgumentException)
@@ -86,11 +116,11 @@ internal sealed class ReaderContext(string path, SyntaxTree tree, SemanticModel?
 
     public Optional<object?> Constant(ExpressionSyntax expression)
     {
-        if (Semantic is null)
+        if (SemanticFor(expression) is not { } semantic)
             return default;
         try
         {
-            return Semantic.GetConstantValue(expression, Cancellation);
+            return semantic.GetConstantValue(expression, Cancellation);
         }
         catch (ArgumentException)
         {

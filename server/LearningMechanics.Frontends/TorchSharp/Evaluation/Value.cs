@@ -79,6 +79,29 @@ internal sealed record ParameterRefValue(LayerModule Owner, string Tensor) : Val
 /// <summary><c>model.parameters()</c>: the parameters of a module.</summary>
 internal sealed record ParametersValue(ModuleValue Owner) : Value;
 
+/// <summary><c>new Adam.ParamGroup(...)</c> / <c>new SGD.ParamGroup { Parameters = ..., Options = new() { LearningRate = ... } }</c>.</summary>
+internal sealed record ParamGroupValue(Model.Values.SourceSpan? GroupSpan) : Value
+{
+    public Value? Parameters { get; set; }
+
+    /// <summary>The group's own rate expression's value; null when it sets none (the optimizer's rate applies).</summary>
+    public Value? Rate { get; set; }
+
+    public Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax? RateExpression { get; set; }
+
+    public override string Describe() => "ParamGroup";
+}
+
+/// <summary><c>new Adam.Options { LearningRate = ... }</c> inside a parameter group.</summary>
+internal sealed record OptimizerOptionsValue : Value
+{
+    public Value? Rate { get; set; }
+
+    public Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax? RateExpression { get; set; }
+
+    public override string Describe() => "optimizer Options";
+}
+
 /// <summary>An optimizer object (so schedulers can find it).</summary>
 internal sealed record OptimizerValue(Model.Training.OptimizerSpec Spec, ModuleValue? Target) : Value;
 

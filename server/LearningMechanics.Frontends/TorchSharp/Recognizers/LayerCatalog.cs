@@ -30,11 +30,46 @@ internal static class LayerCatalog
                  {
                      ("ReLU", ActivationKind.ReLU), ("GELU", ActivationKind.GELU), ("SiLU", ActivationKind.SiLU),
                      ("Tanh", ActivationKind.Tanh), ("Sigmoid", ActivationKind.Sigmoid), ("SELU", ActivationKind.SELU),
-                     ("Mish", ActivationKind.Mish), ("ReLU6", ActivationKind.ReLU6), ("Softplus", ActivationKind.Softplus),
-                     ("Hardtanh", ActivationKind.Hardtanh),
+                     ("Mish", ActivationKind.Mish), ("ReLU6", ActivationKind.ReLU6),
                  })
         {
             yield return new(name, ["inplace"], _ => new Activation(kind));
+        }
+        yield return new("Softplus", ["beta", "threshold"], a => a.Double("beta", 1) == 1 && a.Double("threshold", 20) == 20
+            ? new Activation(ActivationKind.Softplus)
+            : new OtherActivation("Softplus", $"beta {a.Double("beta", 1)}, threshold {a.Double("threshold", 20)}"));
+        yield return new("Hardtanh", ["min_val", "max_val", "inplace"], a => a.Double("min_val", -1) == -1 && a.Double("max_val", 1) == 1
+            ? new Activation(ActivationKind.Hardtanh)
+            : new OtherActivation("Hardtanh", $"{a.Double("min_val", -1)}, {a.Double("max_val", 1)}"));
+        foreach (var name in new[] { "Hardswish", "Hardsigmoid", "Softsign", "LogSigmoid", "Tanhshrink", "Softmax2d" })
+            yield return new(name, ["inplace"], _ => new OtherActivation(name));
+        yield return new("CELU", ["alpha", "inplace"], a => new OtherActivation("CELU", $"alpha {a.Double("alpha", 1)}"));
+        yield return new("Softshrink", ["lambda"], a => new OtherActivation("Softshrink", $"lambda {a.Double("lambda", 0.5)}"));
+        yield return new("Hardshrink", ["lambda"], a => new OtherActivation("Hardshrink", $"lambda {a.Double("lambda", 0.5)}"));
+        yield return new("Threshold", ["threshold", "value", "inplace"], a => new OtherActivation("Threshold",
+            $"{a.DoubleRequired("threshold")}, {a.DoubleRequired("value")}"));
+        yield return new("RReLU", ["lower", "upper", "inplace"], a => new OtherActivation("RReLU", $"{a.Double("lower", 0.125)}, {a.Double("upper", 1.0 / 3)}"));
+        yield return new("Softmin", ["dim"], a => new OtherActivation("Softmin", $"dim {a.Long("dim")}"));
+        yield return new("PReLU", ["num_parameters", "init"], a => new PReLU(a.Long("num_parameters", 1), a.Double("init", 0.25)));
+        yield return new("Bilinear", ["in1_features", "in2_features", "out_features", "hasBias"],
+            a => new Bilinear(a.Long("in1_features"), a.Long("in2_features"), a.Long("out_features"), a.Bool("hasBias", true)));
+        yield return new("Unflatten", ["dim", "unflattened_size"], a => new Unflatten(a.Long("dim"), a.LongList("unflattened_size")));
+        yield return new("Upsample", ["size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"], a => new Upsample(
+            a.Raw("size") is null or NullValue ? [] : a.LongList("size"),
+            a.Raw("scale_factor") is null or NullValue ? [] : a.DoubleList("scale_factor"),
+            a.EnumMember("mode") ?? "Nearest") is var up && up.Size.IsEmpty && up.ScaleFactor.IsEmpty
+            ? throw new UnresolvedArgumentException("Upsample: neither size nor scale_factor is given", null)
+            : up);
+        yield return new("ZeroPad2d", ["padding"], a => new Pad("ZeroPad2d", a.Longs("padding", 4, null)));
+        for (var d = 1; d <= 3; d++)
+        {
+            var sides = 2 * d;
+            yield return new($"ConstantPad{d}d", ["padding", "value"], a => new Pad($"ConstantPad{sides / 2}d", a.Longs("padding", sides, null), a.DoubleRequired("value")));
+            yield return new($"ReflectionPad{d}d", ["padding"], a => new Pad($"ReflectionPad{sides / 2}d", a.Longs("padding", sides, null)));
+            yield return new($"ReplicationPad{d}d", ["padding"], a => new Pad($"ReplicationPad{sides / 2}d", a.Longs("padding", sides, null)));
+            var dims = d;
+            yield return new($"InstanceNorm{d}d", ["num_features", "eps", "momentum", "affine", "track_running_stats"],
+                a => new InstanceNorm(dims, a.Long("num_features"), a.Bool("affine", false), a.Double("eps", 1e-5)));
         }
         yield return new("LeakyReLU", ["negative_slope", "inplace"], a => new Activation(ActivationKind.LeakyReLU, a.Double("negative_slope", 0.01)));
         yield return new("ELU", ["alpha", "inplace"], a => new Activation(ActivationKind.ELU, a.Double("alpha", 1.0)));

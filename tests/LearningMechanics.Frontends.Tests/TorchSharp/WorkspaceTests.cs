@@ -1,0 +1,50 @@
+using LearningMechanics.Frontends.TorchSharp;
+using LearningMechanics.Model.Ops;
+
+namespace LearningMechanics.Frontends.Tests.TorchSharp;
+
+/// <summary>Several documents in one <see cref="TorchSharpWorkspace"/>: classes from another file, and dependants refreshed after an edit.</summary>
+public sealed class WorkspaceTests
+{
+    private static readonly string s_blocks = RepoPaths.Fixtures("torchsharp", "cross_file", "Blocks.cs");
+    private static readonly string s_model = RepoPaths.Fixtures("torchsharp", "cross_file", "Model.cs");
+
+    [Fact]
+    public void BlockClassFromAnotherDocument_IsResolved()
+    {
+        var workspace = new TorchSharpWorkspace();
+        workspace.Update(s_blocks, File.ReadAllText(s_blocks));
+        var result = workspace.Update(s_model, File.ReadAllText(s_model));
+        var model = Assert.Single(result.Models);
+        Assert.Equal("ResidualNet", model.Name);
+        Assert.False(model.HasUnknownOps);
+        Assert.Equal(9060, model.ParameterCount);
+        Assert.Equal(2, model.Nodes.Count(n => n.Op is Add));
+        // Nodes built in Blocks.cs point there; the document's findings are only its own.
+        Assert.Contains(model.Nodes, n => n.Span?.Path == s_blocks);
+        Assert.All(result.Findings, f => Assert.Equal(s_model, f.Span?.Path));
+    }
+
+    [Fact]
+    public void WithoutTheOtherDocument_TheBlockIsUnknownWithReason()
+    {
+        var result = new TorchSharpWorkspace().Update(s_model, File.ReadAllText(s_model));
+        var model = Assert.Single(result.Models);
+        Assert.True(model.HasUnknownOps);
+        Assert.Contains(model.Nodes.Select(n => n.Op).OfType<UnknownOp>(), u => u.Reason.Contains("ResidualBlock", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EditingTheBlockFile_RefreshesTheModelThatUsesIt()
+    {
+        var workspace = new TorchSharpWorkspace();
+        var blocks = File.ReadAllText(s_blocks);
+        workspace.Update(s_blocks, blocks);
+        workspace.Update(s_model, File.ReadAllText(s_model));
+        var at = blocks.IndexOf("Expansion = 2", StringComparison.Ordinal) + "Expansion = ".Length;
+        workspace.Edit(s_blocks, at, 1, "1");
+        // Expansion 1: blocks of Linear(32, 32) 1,056 ×2 each; head Linear(32, 2) 66.
+        Assert.Equal(544 + 2 * 2 * 1056 + 66, Assert.Single(workspace.Get(s_model).Models).ParameterCount);
+        Assert.Contains(s_model, workspace.OtherDocuments(s_blocks));
+    }
+}
