@@ -9,7 +9,7 @@ namespace LearningMechanics.Server.Scheduling;
 
 /// <summary>
 /// The second phase of an .onnx analysis: after the first diagnostics of a file are published (graph, theory, cheap weight
-/// statistics), its eigenvalue spectra and power-law fits run in the background, one per file, with $/progress (cancellable
+/// statistics), its eigenvalue spectra and power-law fits run in the background, one file at a time, with $/progress (cancellable
 /// from the client) when the client supports it. When they finish, the document is re-analysed from the completed cache
 /// entry, diagnostics are pushed or the client is asked to refresh. Closing the document or a change of the file cancels them.
 /// </summary>
@@ -18,6 +18,9 @@ public sealed class OnnxSpectraScheduler(ServerState state)
     private sealed record Job(string ContentHash, CancellationTokenSource Cancellation, Task Task);
 
     private readonly ConcurrentDictionary<string, Job> _jobs = new(StringComparer.Ordinal);
+
+    // One file's spectra at a time: a workspace of many .onnx files must not fill the thread pool that first analyses need.
+    private readonly SemaphoreSlim _oneAtATime = new(1);
     private readonly object _gate = new();
 
     /// <summary>The running spectra job of a document, for tests and the bench (null when none).</summary>
@@ -67,7 +70,16 @@ public sealed class OnnxSpectraScheduler(ServerState state)
         {
             if (progress is not null)
                 await progress.BeginAsync($"Weight spectra of {Path.GetFileName(document.Path)}").ConfigureAwait(false);
-            var completed = await Task.Run(() => state.Analyzer.CompleteOnnxSpectra(document.Path, progress, cancellation.Token), cancellation.Token).ConfigureAwait(false);
+            await _oneAtATime.WaitAsync(cancellation.Token).ConfigureAwait(false);
+            OnnxDocumentAnalysis? completed;
+            try
+            {
+                completed = await Task.Run(() => state.Analyzer.CompleteOnnxSpectra(document.Path, progress, cancellation.Token), cancellation.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _oneAtATime.Release();
+            }
             if (completed?.Report is not { } report || completed.SpectraPending)
             {
                 endMessage = "the file changed; its spectra are computed after its next analysis";
