@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using LearningMechanics.Analysis.Onnx;
+using LearningMechanics.Frontends.Onnx;
 using LearningMechanics.Frontends.TorchSharp;
 using LearningMechanics.Model.Values;
 
@@ -17,6 +18,12 @@ public sealed class Analyzer
     private const int CacheCapacity = 256;
     private readonly ConcurrentDictionary<string, DocumentAnalysis> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, OnnxDocumentAnalysis> _onnxCache = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// When set (the server), an .onnx file's first analysis leaves out the eigenvalue spectra (graph, shapes, theory and
+    /// cheap weight statistics only); <see cref="CompleteOnnxSpectra"/> adds them later. The CLI reads everything at once.
+    /// </summary>
+    public bool DeferOnnxSpectra { get; init; }
 
     /// <summary>Analyses a document; an .onnx document is read from disk (its editor text is irrelevant), see <see cref="AnalyzeOnnx"/>.</summary>
     public DocumentAnalysis Analyze(string path, string text, CancellationToken cancellationToken = default)
@@ -42,16 +49,38 @@ public sealed class Analyzer
     /// <summary>An .onnx file from disk, cached by full path, length and last write time; the report comes with the document view.</summary>
     public OnnxDocumentAnalysis AnalyzeOnnx(string path, CancellationToken cancellationToken = default)
     {
-        var info = new FileInfo(path);
-        var stamp = info.Exists ? $"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}" : "missing";
-        var key = info.FullName + "\n" + stamp;
+        var (key, stamp) = OnnxKey(path);
         if (_onnxCache.TryGetValue(key, out var cached))
             return cached;
-        var result = OnnxDocumentAnalyzer.Analyze(path, stamp, cancellationToken: cancellationToken);
+        var result = OnnxDocumentAnalyzer.Analyze(path, stamp, DeferOnnxSpectra ? FirstPhase : null, cancellationToken);
         if (_onnxCache.Count >= CacheCapacity)
             _onnxCache.Clear();
         _onnxCache[key] = result;
         return result;
+    }
+
+    private static readonly OnnxReadOptions FirstPhase = OnnxReadOptions.Default with { Spectra = false };
+
+    /// <summary>
+    /// Adds the eigenvalue spectra to the cached first analysis of an .onnx file (same path, length and write time) and
+    /// caches the result in its place; null when the file is not cached in that state (changed or never analysed).
+    /// </summary>
+    public OnnxDocumentAnalysis? CompleteOnnxSpectra(string path, IProgress<OnnxSpectraProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!_onnxCache.TryGetValue(OnnxKey(path).Key, out var first))
+            return null;
+        if (!first.SpectraPending)
+            return first;
+        var completed = OnnxDocumentAnalyzer.CompleteSpectra(first, OnnxReadOptions.Default, progress, cancellationToken);
+        _onnxCache.TryUpdate(OnnxKey(path).Key, completed, first);
+        return completed;
+    }
+
+    private static (string Key, string Stamp) OnnxKey(string path)
+    {
+        var info = new FileInfo(path);
+        var stamp = info.Exists ? $"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}" : "missing";
+        return (info.FullName + "\n" + stamp, stamp);
     }
 
     public static bool IsOnnx(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);

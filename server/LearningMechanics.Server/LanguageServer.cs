@@ -34,14 +34,17 @@ public sealed class LanguageServer : IDisposable
             new JsonRpcMethodAttribute(Transport.FrameSanitizer.MalformedMethod) { UseSingleObjectParameterDeserialization = true });
 
         var client = new ClientConnection(_rpc, log);
-        var analyzer = new Analyzer();
+        var analyzer = new Analyzer { DeferOnnxSpectra = true };
         var scheduler = new AnalysisScheduler(analyzer, log, options.Debounce);
         State = new ServerState(new DocumentStore(), scheduler, client, log) { Analyzer = analyzer };
-        scheduler.Analysed += (document, analysis) =>
+        OnnxSpectra = new OnnxSpectraScheduler(State);
+        scheduler.Analysed += async (document, analysis) =>
         {
             State.Status.AnalysisEnded(document.Uri);
-            return DiagnosticsPublisher.PushAsync(State, document, analysis);
+            await DiagnosticsPublisher.PushAsync(State, document, analysis).ConfigureAwait(false);
+            await OnnxSpectra.OnAnalysedAsync(document, analysis).ConfigureAwait(false);
         };
+        scheduler.Closed += OnnxSpectra.Cancel;
 
         foreach (var handler in CreateHandlers(State))
             Register(handler);
@@ -53,6 +56,9 @@ public sealed class LanguageServer : IDisposable
     }
 
     public ServerState State { get; }
+
+    /// <summary>Background eigenvalue spectra of .onnx files after their first analysis.</summary>
+    public OnnxSpectraScheduler OnnxSpectra { get; }
 
     /// <summary>Completes with the process exit code: 0 after shutdown + exit, 1 when the client left without shutdown.</summary>
     public Task<int> Completion => _exitCode.Task;

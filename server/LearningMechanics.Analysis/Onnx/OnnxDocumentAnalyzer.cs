@@ -23,6 +23,23 @@ public static class OnnxDocumentAnalyzer
         return new OnnxDocumentAnalysis(new DocumentAnalysis(path, contentHash, models, findings), read.Report);
     }
 
+    /// <summary>
+    /// The second phase of an analysis read with spectra off: the eigenvalue spectra and power-law fits of the pending
+    /// layers (<see cref="OnnxReader.ReadSpectra"/>), and the spectra findings. The graph and the theory do not depend on the
+    /// spectra and are kept; the content hash gains a suffix so that pulled diagnostics are not reported as unchanged.
+    /// </summary>
+    public static OnnxDocumentAnalysis CompleteSpectra(OnnxDocumentAnalysis first, OnnxReadOptions? options = null, IProgress<OnnxSpectraProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (first.Report is not { } report || !first.SpectraPending || first.Document.Models.IsEmpty)
+            return first;
+        var completed = OnnxReader.ReadSpectra(report, options, progress, cancellationToken);
+        var span = new SourceSpan(first.Document.Path, 0, 0, 0, 0);
+        var findings = first.Document.Findings.AddRange(OnnxFindings.Spectra(completed, span, first.Document.Models[0].Graph.Name));
+        return new OnnxDocumentAnalysis(first.Document with { ContentHash = first.Document.ContentHash + SpectraHashSuffix, Findings = findings }, completed);
+    }
+
+    public const string SpectraHashSuffix = "+spectra";
+
     /// <summary>Runs the ONNX Runtime probe on an analysed file and pairs each measured q with the predicted one.</summary>
     public static OnnxProbeResult Measure(OnnxDocumentAnalysis analysis, OnnxProbeOptions? options = null, CancellationToken cancellationToken = default)
     {

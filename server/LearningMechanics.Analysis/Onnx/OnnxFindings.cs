@@ -8,7 +8,8 @@ namespace LearningMechanics.Analysis.Onnx;
 /// Findings on trained weights, from the per-layer power-law fits of the report. Codes: weights-heavy-tailed
 /// (alpha &lt; 2), weights-undertrained (alpha &gt; 6). The ranges are WeightWatcher's (Martin and Mahoney 2021, JMLR
 /// 22(165); weightwatcher README "alpha between 2 and 6 ... well trained"): below 2 the layer is very heavy tailed and may
-/// be over-trained, above 6 it is close to random (under-trained). Failed fits give no finding (ANCHORS.md A.3).
+/// be over-trained, above 6 it is close to random (under-trained). Failed fits are reported as failed (weights-fit-failed), never
+/// as an alpha (ANCHORS.md A.3).
 /// </summary>
 public static class OnnxFindings
 {
@@ -32,6 +33,13 @@ public static class OnnxFindings
             result.Add(new Finding("weights-undertrained", Severity.Information,
                 $"{Layers(random)}: power-law alpha > {UndertrainedAbove} in the eigenvalues of WᵀW, close to a random matrix; WeightWatcher reads this as " +
                 "under-trained (more data or training may help; freshly initialised weights look like this) (Martin and Mahoney 2021).", span, modelName));
+        }
+        var failed = report.Layers.Where(l => l.Fit.Status == PowerLawFitStatus.Failed).ToList();
+        if (failed.Count > 0)
+        {
+            result.Add(new Finding("weights-fit-failed", Severity.Information,
+                $"{(failed.Count == 1 ? "Layer" : $"{failed.Count} layers")} {string.Join(", ", failed.Take(6).Select(l => $"{l.NodeName} ({l.Fit.Reason})"))}{(failed.Count > 6 ? ", …" : "")}: " +
+                "the power-law fit of the eigenvalue spectrum failed; no alpha is reported for them.", span, modelName));
         }
         return result.ToImmutable();
     }

@@ -58,7 +58,8 @@ public sealed record OnnxSubgraphInfo(string NodeName, string OpType, string Att
 /// <summary>
 /// A weight layer's trained weights as data. <see cref="SigmaW2"/> = Var(W)·fan_in, the effective init variance the
 /// theory uses (THEORY.md §0.2); <see cref="StableRank"/> = ||W||_F^2 / ||W||_2^2. <see cref="Spectrum"/> says whether
-/// the eigenvalues come from the whole matrix or a sample of it.
+/// the eigenvalues come from the whole matrix or a sample of it; <see cref="WeightScale"/> is the factor applied to the
+/// stored tensor (Gemm's alpha).
 /// </summary>
 public sealed record OnnxWeightLayer(
     int ModelNode,
@@ -74,4 +75,5 @@ public sealed record OnnxWeightLayer(
     double? SpectralNorm,
     double? StableRank,
     PowerLawFit Fit,
-    string Spectrum);
+    string Spectrum,
+    double WeightScale = 1);

@@ -21,12 +21,18 @@ internal sealed partial class OnnxGraphMapper
             Record(node, index, null, "constant (folded into the ops that use it)");
             return;
         }
+        if (FoldShape(node) is { } shape)
+        {
+            _values[node.Output[0]] = shape;
+            Record(node, index, null, $"shape computation folded to [{string.Join(", ", shape.Elements.Select(e => e == ShapeValue.Batch ? "N" : e?.ToString() ?? "?"))}]");
+            return;
+        }
         foreach (var attribute in node.Attribute)
         {
             foreach (var subgraph in attribute.G is null ? attribute.Graphs : attribute.Graphs.Prepend(attribute.G))
                 _subgraphs.Add(new OnnxSubgraphInfo(name, node.OpType, attribute.Name, subgraph.Node.Count));
         }
-        var runtimeInputs = node.Input.Where(t => t.Length > 0 && Constant(t) is null).ToList();
+        var runtimeInputs = node.Input.Where(t => t.Length > 0 && _values.GetValueOrDefault(t) is not (ConstantValue or ShapeValue)).ToList();
         var inputIds = runtimeInputs.Select(Runtime).ToList();
         if (inputIds.Any(id => id is null))
         {
@@ -133,9 +139,9 @@ internal sealed partial class OnnxGraphMapper
             case "Flatten":
                 return (null, $"Flatten at axis {Int(node, "axis", 1)} merges the batch dimension", null);
             case "Reshape":
-                return MapReshape(Const(1), input);
+                return MapReshape(node.Input.Count > 1 ? Vector(node.Input[1]) : null, input);
             case "Transpose":
-                return (new TensorOp("Transpose"), $"Transpose perm [{string.Join(", ", Ints(node, "perm"))}]", null);
+                return MapTranspose(Ints(node, "perm"), input);
             case "MaxPool" or "AveragePool":
                 return MapPool(node, node.OpType == "MaxPool" ? PoolKind.Max : PoolKind.Avg);
             case "GlobalAveragePool" or "GlobalMaxPool":
@@ -207,29 +213,49 @@ internal sealed partial class OnnxGraphMapper
         return (conv, description, new WeightBinding(0, weight, b?.Initializer));
     }
 
-    private (Op?, string?, WeightBinding?) MapReshape(ConstantValue? shape, TensorShape input)
+    /// <summary>Reshape to a stored shape or to one folded from shape arithmetic (<see cref="FoldShape"/>).</summary>
+    private static (Op?, string?, WeightBinding?) MapReshape(ImmutableArray<long?>? shape, TensorShape input)
     {
-        if (shape?.Values is not { Length: > 0 } target)
+        if (shape is not { Length: > 0 } target)
             return (new TensorOp("Reshape"), "Reshape to a computed shape (output shape unknown)", null);
-        // ONNX Reshape: 0 copies the input's dimension, -1 is inferred; dimension 0 is the batch.
+        var text = string.Join(", ", target.Select(e => e == ShapeValue.Batch ? "N" : e?.ToString() ?? "?"));
+        if (target.Skip(1).Any(e => e is null or ShapeValue.Batch))
+            return (new TensorOp("Reshape"), $"Reshape [{text}]: a computed dimension is unknown or moves the batch", null);
+        // ONNX Reshape: 0 copies the input's dimension, -1 is inferred; dimension 0 is the batch (N: the input's batch, from Shape).
+        var batch = target[0] switch { ShapeValue.Batch => 0L, { } b => b, null => (long?)null };
+        if (batch is null)
+            return (new TensorOp("Reshape"), $"Reshape [{text}]: the batch dimension is computed and unknown", null);
         var dims = new List<long>();
         for (var i = 1; i < target.Length; i++)
         {
-            var value = (long)target[i];
+            var value = target[i]!.Value;
             if (value == 0)
             {
                 if (input.IsRankKnown && i - 1 < input.Rank && input.Dims[i - 1] is long copied)
                     value = copied;
                 else
-                    return (new TensorOp("Reshape"), $"Reshape [{string.Join(", ", target)}] copies a dimension whose size is unknown", null);
+                    return (new TensorOp("Reshape"), $"Reshape [{text}] copies a dimension whose size is unknown", null);
             }
             dims.Add(value);
         }
-        if (target[0] is not (0 or -1) && dims.Contains(-1))
-            return (new TensorOp("Reshape"), $"Reshape [{string.Join(", ", target)}] changes the batch dimension", null);
+        if (batch is not (0 or -1) && dims.Contains(-1))
+            return (new TensorOp("Reshape"), $"Reshape [{text}] changes the batch dimension", null);
         if (dims.Count == 0)
-            return (new TensorOp("Reshape"), $"Reshape [{string.Join(", ", target)}] removes the batch dimension", null);
-        return (new Reshape([.. dims]), $"Reshape [{string.Join(", ", target)}] (batch kept)", null);
+            return (new TensorOp("Reshape"), $"Reshape [{text}] removes the batch dimension", null);
+        return (new Reshape([.. dims]), $"Reshape [{text}] (batch kept)", null);
+    }
+
+    /// <summary>
+    /// A Transpose that keeps the batch first permutes each sample's dimensions; the model graph has no permutation op, and a
+    /// permutation changes no per-sample statistic the theory uses, so it maps to a reshape to the permuted shape.
+    /// </summary>
+    private static (Op?, string?, WeightBinding?) MapTranspose(ImmutableArray<long> perm, TensorShape input)
+    {
+        var text = $"Transpose perm [{string.Join(", ", perm)}]";
+        if (perm.Length == 0 || perm[0] != 0 || !input.IsRankKnown || perm.Length != input.Rank + 1
+            || perm.Order().Select((p, i) => p == i).Any(ok => !ok) || input.Dims.Any(d => d is null))
+            return (new TensorOp("Transpose"), $"{text} (output shape unknown: the batch moves or the input shape is unknown)", null);
+        return (new Reshape([.. perm.Skip(1).Select(p => input.Dims[(int)p - 1]!.Value)]), $"{text} (batch kept; a permutation of each sample, mapped as a reshape to the permuted shape)", null);
     }
 
     private (Op?, string?, WeightBinding?) MapPool(NodeProto node, PoolKind kind)

@@ -17,8 +17,21 @@ public sealed record OnnxReadOptions
     /// <summary>Graphs with more nodes than this are refused.</summary>
     public int MaxNodes { get; init; } = 1_000_000;
 
-    /// <summary>Compute spectra (eigenvalues of W^T W, spectral norm, stable rank, power-law alpha) per weight layer.</summary>
+    /// <summary>
+    /// Compute spectra (eigenvalues of W^T W, power-law alpha) per weight layer during the read. When off, the read is the
+    /// fast first phase: the spectral norm comes from <see cref="SpectralNormSteps"/> power-iteration steps and the fits
+    /// are <see cref="PowerLawFitStatus.Pending"/> until <see cref="OnnxReader.ReadSpectra"/> runs.
+    /// </summary>
     public bool Spectra { get; init; } = true;
+
+    /// <summary>
+    /// Power-iteration steps for a first-phase spectral norm when <see cref="Spectra"/> is off; 0 (the default) leaves the
+    /// norm to the second phase: 6 steps made the first phase of a ResNet-18 about 3x slower (bench/RESULTS.md).
+    /// </summary>
+    public int SpectralNormSteps { get; init; }
+
+    /// <summary>Weight matrices with more elements than this get no first-phase spectral norm (the matrix is held in memory for it).</summary>
+    public long SpectralNormMaxElements { get; init; } = 1L << 22;
 
     /// <summary>Rows of a weight matrix kept for its spectrum (every k-th row beyond this; the result is then a submatrix's spectrum).</summary>
     public int SpectrumMaxRows { get; init; } = 512;

@@ -55,6 +55,39 @@ public static class OnnxReader
         }
     }
 
+    /// <summary>
+    /// The second, slow phase after a read with <see cref="OnnxReadOptions.Spectra"/> off: eigenvalues of W^T W, the
+    /// power-law fit and the exact spectral norm and stable rank of every layer whose fit is pending, one layer at a time
+    /// with progress. A layer whose spectrum cannot be computed gets a failed fit with the reason (never a number); a file
+    /// that changed since the first read fails every pending fit. Cancellation throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static OnnxModelReport ReadSpectra(OnnxModelReport report, OnnxReadOptions? options = null, IProgress<OnnxSpectraProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= OnnxReadOptions.Default;
+        OnnxModelReport FailAll(string reason) => report with
+        {
+            Layers = [.. report.Layers.Select(l => l.Fit.Status == PowerLawFitStatus.Pending ? l with { Fit = PowerLawFit.Failed(reason) } : l)],
+        };
+        if (!report.Layers.Any(l => l.Fit.Status == PowerLawFitStatus.Pending))
+            return report;
+        try
+        {
+            var info = new FileInfo(report.Path);
+            if (!info.Exists || info.Length != report.FileBytes)
+                return FailAll("the file changed on disk after the first analysis");
+            using var stream = new FileStream(report.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.RandomAccess);
+            var scanned = ModelScan.Read(new WireReader(stream, info.Length), cancellationToken);
+            if (scanned.Graph is not { } graph)
+                return FailAll("the file no longer holds a graph");
+            var reading = new Reading(report.Path, info, scanned, graph, options, new SourceSpan(report.Path, 0, 0, 0, 0));
+            return report with { Layers = reading.Spectra(report.Layers, progress, cancellationToken) };
+        }
+        catch (Exception e) when (e is OnnxFormatException or InvalidProtocolBufferException or IOException or UnauthorizedAccessException)
+        {
+            return FailAll($"the file could not be read again ({e.Message})");
+        }
+    }
+
     /// <summary>One read of one file: map the graph, stream the initializers, fit the spectra, assemble graph and report.</summary>
     private sealed class Reading(string path, FileInfo info, ScannedModel scanned, ScannedGraph graph, OnnxReadOptions options, SourceSpan span)
     {
@@ -70,24 +103,30 @@ public static class OnnxReader
             _findings.AddRange(mapped.Findings);
 
             var weights = mapped.Bindings.GroupBy(b => b.Weight.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            var statistics = new ConcurrentDictionary<string, (MomentSink Moments, double[]? Eigenvalues, MatrixSampleSink? Sample)>(StringComparer.Ordinal);
+            var statistics = new ConcurrentDictionary<string, TensorStatistics>(StringComparer.Ordinal);
             var errors = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
             var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
             Parallel.ForEach(graph.Initializers.OrderBy(t => t.Encoding == TensorEncoding.External).ThenBy(t => t.Offset), parallel, tensor =>
             {
                 var moments = new MomentSink();
                 MatrixSampleSink? sample = null;
-                if (options is { Spectra: true, SpectrumMaxRows: > 0, SpectrumMaxColumns: > 0 } && weights.ContainsKey(tensor.Name) && tensor.Dims.Length >= 2
-                    && tensor.ElementCount is > 0 and var count && count <= options.MaxTensorElements)
-                    sample = new MatrixSampleSink(tensor.Dims[0], count / tensor.Dims[0], options.SpectrumMaxRows, options.SpectrumMaxColumns);
+                var isMatrix = weights.ContainsKey(tensor.Name) && tensor.Dims.Length >= 2 && tensor.ElementCount is > 0 and var count && count <= options.MaxTensorElements;
+                if (isMatrix && options is { Spectra: true, SpectrumMaxRows: > 0, SpectrumMaxColumns: > 0 })
+                    sample = new MatrixSampleSink(tensor.Dims[0], tensor.ElementCount / tensor.Dims[0], options.SpectrumMaxRows, options.SpectrumMaxColumns);
+                else if (isMatrix && options is { Spectra: false, SpectralNormSteps: > 0 } && tensor.ElementCount <= options.SpectralNormMaxElements)
+                    sample = new MatrixSampleSink(tensor.Dims[0], tensor.ElementCount / tensor.Dims[0], int.MaxValue, int.MaxValue);
                 var error = StreamTensor(tensor, sample is null ? [moments] : [moments, sample], cancellationToken);
                 if (error is not null)
                 {
                     errors[tensor.Name] = error;
                     return;
                 }
-                var eigenvalues = sample is not null ? WeightSpectrum.Eigenvalues(sample) : null;
-                statistics[tensor.Name] = (moments, eigenvalues, sample);
+                var stats = new TensorStatistics(moments, sample);
+                if (sample is not null && options.Spectra)
+                    stats = stats with { Eigenvalues = WeightSpectrum.Eigenvalues(sample) };
+                else if (sample is not null)
+                    stats = stats with { Sample = null, PowerNorm = WeightSpectrum.PowerIterationNorm(sample.Sample, sample.SampleRows, sample.SampleCols, options.SpectralNormSteps) };
+                statistics[tensor.Name] = stats;
             });
             foreach (var (tensorName, error) in errors.OrderBy(e => e.Key, StringComparer.Ordinal))
                 _findings.Add(new Finding("onnx-bad-tensor", Severity.Warning, $"Initializer '{tensorName}' {error}; its statistics are not used", span));
@@ -114,7 +153,7 @@ public static class OnnxReader
                     WeightInit = new MeasuredInit(mean, variance, weight.Moments.Count),
                     BiasInit = bias is null ? node.BiasInit : new MeasuredInit(bias.Mean * biasScale, bias.Variance * biasScale * biasScale, bias.Count),
                 };
-                layers.Add(Layer(binding, node, fans, mean, variance, weight.Moments, weight.Eigenvalues, weight.Sample));
+                layers.Add(Layer(binding, node, fans, mean, variance, weight));
             }
             var model = mapped.Graph with { Nodes = nodes.MoveToImmutable() };
 
@@ -145,32 +184,69 @@ public static class OnnxReader
             return new OnnxReadResult([model], [.. _findings], report);
         }
 
-        private OnnxWeightLayer Layer(WeightBinding binding, Node node, Model.Ops.WeightFans fans, double mean, double variance, MomentSink moments, double[]? eigenvalues, MatrixSampleSink? sample)
+        private OnnxWeightLayer Layer(WeightBinding binding, Node node, Model.Ops.WeightFans fans, double mean, double variance, TensorStatistics weight)
         {
             var scale = Math.Abs(binding.Scale);
-            double? spectralNorm = null, stableRank = null;
-            PowerLawFit fit;
-            string spectrum;
-            if (eigenvalues is { Length: > 0 } && sample is not null)
+            var (spectralNorm, stableRank, fit, spectrum) = weight switch
             {
-                var top = eigenvalues.Max();
-                spectralNorm = Math.Sqrt(top) * scale;
-                // Frobenius norm: exact from the stream when every row was kept (column sampling keeps the Gram's trace unbiased).
-                stableRank = top > 0 ? (sample.RowStride == 1 ? moments.SumSquares : eigenvalues.Sum()) / top : null;
-                fit = PowerLawFit.Fit(eigenvalues);
-                spectrum = sample.IsSampled
-                    ? $"estimated from every {(sample.RowStride > 1 ? $"{sample.RowStride}th row and " : "")}{(sample.ColumnStride > 1 ? $"{sample.ColumnStride}th column" : "column")} ({sample.SampleRows}×{sample.SampleCols} of {sample.Rows}×{sample.Cols})"
-                    : $"exact ({sample.Rows}×{sample.Cols})";
-            }
-            else
-            {
-                fit = sample is not null
-                    ? new PowerLawFit(PowerLawFitStatus.Failed, null, null, 0, null, "the eigenvalue decomposition failed (non-finite or overflowing weights)")
-                    : PowerLawFit.Skipped(options.Spectra ? "the weight is not a matrix or could not be read" : "spectra turned off");
-                spectrum = "not computed";
-            }
+                { Eigenvalues: not null, Sample: { } sample } => SpectrumOf(weight.Eigenvalues, sample, weight.Moments, scale, null),
+                { PowerNorm: { } norm } => (norm * scale, norm > 0 ? weight.Moments.SumSquares / (norm * norm) : (double?)null, PowerLawFit.Pending,
+                    $"spectral norm by {options.SpectralNormSteps} power-iteration steps on the whole matrix (a lower bound); eigenvalues pending"),
+                _ => (null, null, binding.Weight.Dims.Length < 2 ? PowerLawFit.Skipped("the weight is not a matrix")
+                    : options.Spectra ? PowerLawFit.Skipped("the weight could not be read as a matrix") : PowerLawFit.Pending, "not computed"),
+            };
             return new OnnxWeightLayer(binding.NodeId, node.Name, node.Op.Kind, binding.Weight.Name, binding.Weight.Dims, fans.FanIn, fans.FanOut,
-                mean, variance, variance * fans.FanIn, spectralNorm, stableRank, fit, spectrum);
+                mean, variance, variance * fans.FanIn, spectralNorm, stableRank, fit, spectrum, binding.Scale);
+        }
+
+        public ImmutableArray<OnnxWeightLayer> Spectra(ImmutableArray<OnnxWeightLayer> layers, IProgress<OnnxSpectraProgress>? progress, CancellationToken cancellationToken)
+        {
+            var tensors = graph.Initializers.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var pending = Enumerable.Range(0, layers.Length).Where(i => layers[i].Fit.Status == PowerLawFitStatus.Pending).ToList();
+            var result = layers.ToBuilder();
+            for (var k = 0; k < pending.Count; k++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var layer = layers[pending[k]];
+                progress?.Report(new OnnxSpectraProgress(k, pending.Count, layer.NodeName));
+                result[pending[k]] = SpectrumLayer(layer, tensors.GetValueOrDefault(layer.Initializer), cancellationToken);
+            }
+            progress?.Report(new OnnxSpectraProgress(pending.Count, pending.Count, null));
+            return result.MoveToImmutable();
+        }
+
+        private OnnxWeightLayer SpectrumLayer(OnnxWeightLayer layer, TensorData? tensor, CancellationToken cancellationToken)
+        {
+            if (tensor is null || tensor.Dims.Length < 2 || tensor.ElementCount <= 0 || tensor.ElementCount > options.MaxTensorElements || tensor.Dims[0] <= 0)
+                return layer with { Fit = PowerLawFit.Failed($"the initializer '{layer.Initializer}' is no longer a readable matrix in the file") };
+            var moments = new MomentSink();
+            var sample = new MatrixSampleSink(tensor.Dims[0], tensor.ElementCount / tensor.Dims[0], Math.Max(options.SpectrumMaxRows, 1), Math.Max(options.SpectrumMaxColumns, 1));
+            if (StreamTensor(tensor, [moments, sample], cancellationToken) is { } error)
+                return layer with { Fit = PowerLawFit.Failed($"the initializer {error}") };
+            var (norm, stableRank, fit, spectrum) = SpectrumOf(WeightSpectrum.Eigenvalues(sample), sample, moments, Math.Abs(layer.WeightScale), layer.SpectralNorm);
+            return layer with { SpectralNorm = norm ?? layer.SpectralNorm, StableRank = stableRank ?? layer.StableRank, Fit = fit, Spectrum = spectrum };
+        }
+
+        /// <summary>
+        /// Spectral norm, stable rank, fit and description from the eigenvalues of a (possibly sampled) matrix. A sampled
+        /// spectrum's top eigenvalue is an estimate; a first-phase power-iteration norm of the whole matrix, when given, is kept instead.
+        /// </summary>
+        internal static (double? Norm, double? StableRank, PowerLawFit Fit, string Spectrum) SpectrumOf(double[] eigenvalues, MatrixSampleSink sample, MomentSink moments, double scale, double? wholeMatrixNorm)
+        {
+            if (eigenvalues.Length == 0)
+                return (wholeMatrixNorm, null, PowerLawFit.Failed("the eigenvalue decomposition failed (non-finite or overflowing weights)"), "not computed");
+            var top = eigenvalues.Max();
+            var useWhole = sample.IsSampled && wholeMatrixNorm is not null;
+            var norm = useWhole ? wholeMatrixNorm!.Value : Math.Sqrt(top) * scale;
+            // Frobenius norm: exact from the stream when every row was kept (column sampling keeps the Gram's trace unbiased).
+            var frobenius2 = (sample.RowStride == 1 || useWhole ? moments.SumSquares : eigenvalues.Sum()) * scale * scale;
+            double? stableRank = norm > 0 ? frobenius2 / (norm * norm) : null;
+            var spectrum = sample.IsSampled
+                ? $"estimated from every {(sample.RowStride > 1 ? $"{sample.RowStride}th row and " : "")}{(sample.ColumnStride > 1 ? $"{sample.ColumnStride}th column" : "column")} ({sample.SampleRows}×{sample.SampleCols} of {sample.Rows}×{sample.Cols})"
+                : $"exact ({sample.Rows}×{sample.Cols})";
+            if (useWhole)
+                spectrum += "; spectral norm by power iteration on the whole matrix";
+            return (norm, stableRank, PowerLawFit.Fit(eigenvalues), spectrum);
         }
 
         private static OnnxInitializerInfo InitializerInfo(TensorData tensor, MomentSink? moments, string? error)

@@ -16,3 +16,12 @@ internal sealed record ConstantValue(ImmutableArray<long> Dims, TensorData? Init
     /// <summary>The single value of a scalar (or one-element) constant, when known.</summary>
     public double? Scalar => Values is [var v] ? v : null;
 }
+
+/// <summary>
+/// A small integer vector computed from tensor shapes (Shape, Gather, Unsqueeze, Concat ... as exporters write a dynamic
+/// Reshape target); an element is null when unknown and <see cref="Batch"/> when it is the batch dimension.
+/// </summary>
+internal sealed record ShapeValue(ImmutableArray<long?> Elements) : OnnxValue
+{
+    public const long Batch = long.MinValue;
+}

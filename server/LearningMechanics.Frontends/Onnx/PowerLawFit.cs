@@ -19,6 +19,10 @@ public sealed record PowerLawFit(PowerLawFitStatus Status, double? Alpha, double
 
     public static PowerLawFit Skipped(string reason) => new(PowerLawFitStatus.Skipped, null, null, 0, null, reason);
 
+    public static PowerLawFit Pending { get; } = new(PowerLawFitStatus.Pending, null, null, 0, null, "the eigenvalue spectrum is computed in the background");
+
+    public static PowerLawFit Failed(string reason) => new(PowerLawFitStatus.Failed, null, null, 0, null, reason);
+
     /// <summary>Fits the tail of the eigenvalues (any order; zeros and values below 1e-10 of the largest are dropped).</summary>
     public static PowerLawFit Fit(IEnumerable<double> eigenvalues)
     {

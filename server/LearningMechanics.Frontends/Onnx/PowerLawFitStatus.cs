@@ -6,4 +6,7 @@ public enum PowerLawFitStatus
     Success,
     Failed,
     Skipped,
+
+    /// <summary>Not computed yet: the spectra run after the first analysis (<see cref="OnnxReader.ReadSpectra"/>).</summary>
+    Pending,
 }

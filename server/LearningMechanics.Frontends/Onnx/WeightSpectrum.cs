@@ -56,6 +56,51 @@ internal static class WeightSpectrum
         }
     }
 
+    /// <summary>
+    /// ||W||_2 by power iteration on W^T W from a fixed pseudo-random start (Golub and Van Loan, Matrix Computations, 4th ed.,
+    /// §8.2.1): after <paramref name="steps"/> steps ||W v|| / ||v|| is a lower bound that rises towards sigma_max. Null when the
+    /// products overflow. <paramref name="matrix"/> is row-major [rows, cols].
+    /// </summary>
+    public static double? PowerIterationNorm(float[] matrix, int rows, int cols, int steps)
+    {
+        var random = new Random(12345);
+        var v = new float[cols];
+        for (var c = 0; c < cols; c++)
+            v[c] = (float)(random.NextDouble() - 0.5);
+        var u = new float[rows];
+        var estimate = 0.0;
+        for (var step = 0; step < Math.Max(steps, 1); step++)
+        {
+            var vNorm = Math.Sqrt(Dot(v, v));
+            if (!(vNorm > 0) || !double.IsFinite(vNorm))
+                return vNorm == 0 ? 0 : null;
+            var inverse = (float)(1 / vNorm);
+            for (var c = 0; c < cols; c++)
+                v[c] *= inverse;
+            // u = W v, then v = W^T u.
+            for (var r = 0; r < rows; r++)
+                u[r] = (float)Dot(matrix.AsSpan(r * cols, cols), v);
+            estimate = Math.Sqrt(Dot(u, u));
+            if (!double.IsFinite(estimate))
+                return null;
+            Array.Clear(v);
+            for (var r = 0; r < rows; r++)
+                Axpy(u[r], matrix.AsSpan(r * cols, cols), v);
+        }
+        return estimate;
+    }
+
+    private static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        var width = SimdFloats.Count;
+        var scale = new SimdFloats(a);
+        var i = 0;
+        for (; i <= x.Length - width; i += width)
+            (new SimdFloats(y[i..]) + scale * new SimdFloats(x[i..])).CopyTo(y[i..]);
+        for (; i < x.Length; i++)
+            y[i] += a * x[i];
+    }
+
     private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var width = SimdFloats.Count;

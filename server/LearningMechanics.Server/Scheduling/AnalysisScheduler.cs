@@ -22,8 +22,12 @@ public sealed class AnalysisScheduler(Analyzer analyzer, Log log, TimeSpan debou
 
     public void DocumentChanged(TextDocument document) => Start(document, debounce);
 
+    /// <summary>Raised when a document closes (its background work, such as ONNX spectra, is cancelled).</summary>
+    public event Action<string>? Closed;
+
     public void DocumentClosed(string uri)
     {
+        Closed?.Invoke(uri);
         if (_entries.TryRemove(uri, out var entry))
             entry.Cancellation.Cancel();
         _lastCompleted.TryRemove(uri, out _);
@@ -37,6 +41,21 @@ public sealed class AnalysisScheduler(Analyzer analyzer, Log log, TimeSpan debou
             ? existing
             : Start(document, TimeSpan.Zero);
         return entry.Analysis.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Analyses this version again (the analyser's cache now holds a more complete result, such as ONNX spectra) and
+    /// raises <see cref="Analysed"/>; null when a newer version has been scheduled meanwhile.
+    /// </summary>
+    public Task<DocumentAnalysis?> ReanalyseAsync(TextDocument document, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(document.Uri, out var existing) && existing.Version != document.Version)
+                return Task.FromResult<DocumentAnalysis?>(null);
+            return Start(document, TimeSpan.Zero).Analysis.WaitAsync(cancellationToken).ContinueWith(t => (DocumentAnalysis?)t.Result, cancellationToken,
+                TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
     }
 
     /// <summary>The finished analysis of the newest version analysed so far (not the one that finished last).</summary>

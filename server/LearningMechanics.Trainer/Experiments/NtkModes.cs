@@ -14,25 +14,16 @@ namespace LearningMechanics.Trainer.Experiments;
 /// </summary>
 public static class NtkModes
 {
-    public static (ImmutableArray<double> Lambda, ImmutableArray<double> Power) Measure(GraphNetwork network, SyntheticTask task)
+    public static (ImmutableArray<double> Lambda, ImmutableArray<double> Power) Measure(GraphNetwork network, TrainingTask task)
     {
         using var outer = torch.NewDisposeScope();
         var n = task.Samples;
         network.SetMeasurementMode(dropoutActive: false);
-        var parameters = network.ParametersOnOutputPath();
-        var outputs = network.call(task.Inputs).reshape(n, -1);
-        var rows = new Tensor[n];
-        for (var sampleIdx = 0L; sampleIdx < n; sampleIdx++)
-        {
-            using var scope = torch.NewDisposeScope();
-            var grads = torch.autograd.grad([outputs[sampleIdx, 0]], parameters, retain_graph: true);
-            rows[sampleIdx] = torch.cat(grads.Select(g => g.reshape(-1)).ToArray()).detach().to_type(ScalarType.Float64).MoveToOuterDisposeScope();
-        }
+        var theta = EmpiricalNtk.Gram(network, network.ParametersOnOutputPath(), task.Inputs, outputUnit: 0);
         using var noGrad = torch.no_grad();
-        var jacobian = torch.stack(rows);
-        var theta = jacobian.matmul(jacobian.T);
+        var outputs = network.call(task.Inputs).reshape(n, -1);
         var (eigenvalues, eigenvectors) = torch.linalg.eigh(theta);
-        var residual = (outputs.detach().to_type(ScalarType.Float64) - task.Targets.reshape(n, -1).to_type(ScalarType.Float64));
+        var residual = outputs.to_type(ScalarType.Float64) - task.Targets.reshape(n, -1).to_type(ScalarType.Float64);
         var power = eigenvectors.T.matmul(residual).pow(2).sum(1);
         return ([.. eigenvalues.data<double>()], [.. power.data<double>()]);
     }

@@ -62,6 +62,15 @@ internal sealed class OnnxModelFactory
         return name;
     }
 
+    /// <summary>A rank-0 int64 initializer (Gather indices, Loop trip counts).</summary>
+    public string Int64Scalar(string name, long value)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Int64Data.Add(value);
+        Graph.Initializer.Add(tensor);
+        return name;
+    }
+
     public string Scalar(string name, float value)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };

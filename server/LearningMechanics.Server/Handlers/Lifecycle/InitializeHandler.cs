@@ -25,6 +25,7 @@ public sealed class InitializeHandler(ServerState state) : IRequestHandler<Initi
         if (request.InitializationOptions is { ValueKind: JsonValueKind.Object } options)
             state.Settings = SettingsReader.Read(options, state.Settings);
         state.Initialized = true;
+        _ = Scheduling.WarmUp.StartOnce(state.Log);
         state.Log.Info($"initialize: pull diagnostics {state.Client.SupportsPullDiagnostics}, progress {state.Client.SupportsWorkDoneProgress}, trainer device {state.Settings.TrainerDevice}");
 
         var result = new InitializeResult(
