@@ -91,7 +91,7 @@ public sealed class Analyzer
     private static DocumentAnalysis AnalyzeCSharp(string path, string text, string hash, CancellationToken cancellationToken)
     {
         var read = TorchSharpReader.Shared.Read(path, text, cancellationToken);
-        var models = read.Models.Select(ModelAnalyzer.Analyze).ToImmutableArray();
+        var models = read.Models.Select(graph => ModelAnalyzer.Analyze(graph, cancellationToken)).ToImmutableArray();
         var findings = read.Findings.Concat(models.SelectMany(m => m.Findings))
             .OrderBy(f => f.Span?.StartLine ?? -1).ThenBy(f => f.Span?.StartCharacter ?? -1)
             .ToImmutableArray();

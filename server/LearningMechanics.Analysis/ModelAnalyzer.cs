@@ -19,10 +19,14 @@ public static class ModelAnalyzer
     // must not pay for it again. Keyed by StructuralKey; cleared wholesale when full.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TheoryReport Theory, Theory.Learning.LrReport? Lr)> s_theory = new(StringComparer.Ordinal);
 
-    public static ModelAnalysis Analyze(ModelGraph graph)
+    /// <summary>
+    /// Analyses one model. <paramref name="cancellationToken"/> reaches the theory's per-layer and per-pair loops, so a
+    /// superseded analysis stops within milliseconds (OperationCanceledException) instead of running to the end.
+    /// </summary>
+    public static ModelAnalysis Analyze(ModelGraph graph, CancellationToken cancellationToken = default)
     {
         var shapes = graph.InferShapes();
-        var (theory, lr) = TheoryOf(graph);
+        var (theory, lr) = TheoryOf(graph, cancellationToken);
         var layers = graph.Nodes.Select(node => Row(graph, shapes, theory, node)).ToImmutableArray();
         var summary = new ModelSummary(
             graph.ParameterCount,
@@ -39,13 +43,14 @@ public static class ModelAnalyzer
         return new ModelAnalysis(graph, shapes, layers, summary, theory.Predictions, findings);
     }
 
-    private static (TheoryReport Theory, Theory.Learning.LrReport? Lr) TheoryOf(ModelGraph graph)
+    private static (TheoryReport Theory, Theory.Learning.LrReport? Lr) TheoryOf(ModelGraph graph, CancellationToken cancellationToken)
     {
         var key = StructuralKey.Of(graph);
         if (s_theory.TryGetValue(key, out var cached))
             return cached;
-        var theory = TheoryEngine.Analyze(graph);
-        var lr = graph.Training.Optimizer is null ? null : Theory.Learning.LearningRateLimits.For(graph, theory);
+        // A cancelled run throws before anything is cached: the cache only ever holds complete reports.
+        var theory = TheoryEngine.Analyze(graph, cancellationToken);
+        var lr = graph.Training.Optimizer is null ? null : Theory.Learning.LearningRateLimits.For(graph, theory, cancellationToken: cancellationToken);
         if (s_theory.Count >= TheoryCacheCapacity)
             s_theory.Clear();
         s_theory[key] = (theory, lr);

@@ -15,7 +15,7 @@ public static class OnnxDocumentAnalyzer
     {
         var span = new SourceSpan(path, 0, 0, 0, 0);
         var read = OnnxReader.Read(path, options, cancellationToken);
-        var models = read.Models.Select(ModelAnalyzer.Analyze).ToImmutableArray();
+        var models = read.Models.Select(graph => ModelAnalyzer.Analyze(graph, cancellationToken)).ToImmutableArray();
         var spectra = read.Report is { } report && models.Length > 0 ? OnnxFindings.Spectra(report, span, models[0].Graph.Name) : [];
         var findings = read.Findings.Concat(models.SelectMany(m => m.Findings)).Concat(spectra)
             .Select(f => f.Span is null ? f with { Span = span } : f)

@@ -61,6 +61,12 @@ public sealed class ValidationRunner(ServerState state)
     private async Task<T> RunAsync<T>(TextDocument document, ModelAnalysis model, string title, TrainerJob job, Func<ResultMessage, T> read, Func<string, T> failed,
         JsonElement? workDoneToken, CancellationToken cancellationToken)
     {
+        // Training experiments use the data named in learningmechanics.json when there is some; a broken entry is an
+        // error the user sees, not a silent fall-back to the synthetic task.
+        var data = WorkspaceData.ForDocument(document.Path);
+        if (data.Error is not null)
+            return failed(data.Error);
+        job = job with { Data = data.Data };
         var gate = _perModel.GetOrAdd(document.Uri + "#" + model.Graph.Name, _ => new SemaphoreSlim(1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         state.Status.ValidationStarted();
