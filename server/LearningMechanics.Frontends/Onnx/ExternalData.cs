@@ -1,3 +1,5 @@
+using LearningMechanics.Frontends.Files;
+
 namespace LearningMechanics.Frontends.Onnx;
 
 /// <summary>
@@ -23,7 +25,7 @@ internal static class ExternalData
         var info = new FileInfo(full);
         if (!info.Exists)
             return (null, $"external data file '{location}' does not exist next to the model");
-        if (ResolveLinks(full) is not { } real || !real.StartsWith(folderWithSeparator, StringComparison.Ordinal) && !real.StartsWith(RealFolder(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (ConfinedPath.ResolveLinks(full) is not { } real || !real.StartsWith(folderWithSeparator, StringComparison.Ordinal) && !real.StartsWith(RealFolder(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             return (null, $"external data location '{location}' is a link that leaves the model's folder; it is not read");
         long offset = 0;
         if (tensor.ExternalData.TryGetValue("offset", out var offsetText) && !long.TryParse(offsetText, out offset) || offset < 0)
@@ -36,31 +38,5 @@ internal static class ExternalData
         return (new Region(full, offset, length), null);
     }
 
-    private static string RealFolder(string folder) => ResolveLinks(folder) ?? folder;
-
-    /// <summary>The path with every symbolic link along it resolved, or null when a link cannot be resolved.</summary>
-    private static string? ResolveLinks(string path)
-    {
-        try
-        {
-            var root = Path.GetPathRoot(path) ?? "/";
-            var current = root;
-            foreach (var part in path[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var next = Path.Combine(current, part);
-                var info = new FileInfo(next);
-                var target = info.Exists || Directory.Exists(next) ? info.ResolveLinkTarget(returnFinalTarget: true) : null;
-                current = target is null ? next : Path.GetFullPath(target.FullName);
-            }
-            return current;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static string RealFolder(string folder) => ConfinedPath.ResolveLinks(folder) ?? folder;
 }
