@@ -88,6 +88,7 @@ elif [[ -L "$REPO/node_modules" ]]; then
   # A shared node_modules (a symlink, as in a git worktree): npm ci would empty the folder it points to and replace the
   # link, breaking every other checkout that uses it. Install where it lives instead.
   echo "    node_modules is a link to $(readlink -f "$REPO/node_modules") and does not match package-lock.json: run npm ci there" >&2
+  echo "0 passed, 15 failed"
   exit 1
 else
   (cd "$REPO" && npm ci --no-audit --no-fund)
@@ -101,8 +102,8 @@ else
   step "npm run package (dotnet publish of the server + vsce package)"
   if ! (cd "$REPO" && npm run package); then
     # The checks cannot run without the vsix; report them as failed so callers that parse the summary see it.
-    echo "e2e-vscode: packaging failed (see above); the 4 checks did not run"
-    echo "0 passed, 4 failed"
+    echo "e2e-vscode: packaging failed (see above); the 15 checks did not run"
+    echo "0 passed, 15 failed"
     exit 1
   fi
   ls -l "$REPO/artifacts/learning-mechanics.vsix"

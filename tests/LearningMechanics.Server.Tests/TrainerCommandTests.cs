@@ -68,6 +68,46 @@ public sealed class TrainerCommandTests
         Assert.InRange(phase["sigmaW2"]!.GetValue<double>(), 0.33, 0.34);
     }
 
+    /// <summary>Wide and at the critical point (sigma_w^2 = 1, no bias, tanh): the lazy regime where the linearised curve holds.</summary>
+    private const string WideCriticalTanh = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+        using static TorchSharp.torch.nn;
+
+        public static class WideCriticalTanh
+        {
+            public static void Train()
+            {
+                var model = Sequential(Linear(16, 512), Tanh(), Linear(512, 512), Tanh(), Linear(512, 1));
+                foreach (var module in model.modules())
+                {
+                    if (module is TorchSharp.Modules.Linear linear)
+                    {
+                        TorchSharp.torch.nn.init.kaiming_normal_(linear.weight, a: 1);
+                        TorchSharp.torch.nn.init.zeros_(linear.bias);
+                    }
+                }
+                var optimizer = torch.optim.SGD(model.parameters(), 0.02);
+                var loss = MSELoss();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task Validate_WideCriticalNet_PredictedLossCurveFollowsTheMeasuredOne()
+    {
+        await using var client = await StartAsync();
+        var uri = await OpenAsync(client, "WideCriticalTanh.cs", WideCriticalTanh);
+        await client.RequestAsync("workspace/executeCommand", new { command = "learningMechanics.validate", arguments = new object[] { uri } });
+        var curve = (await client.RequestAsync("learningMechanics/report", new { uri }))!["models"]![0]!["lossCurve"]!;
+        var measured = curve["measured"]!.AsArray().Select(v => v!.GetValue<double>()).ToList();
+        var predicted = curve["predicted"]!.AsArray().Select(v => v!.GetValue<double>()).ToList();
+        Assert.True(measured[^1] < 0.8 * measured[0], $"the run barely trained: {measured[0]} -> {measured[^1]}");
+        // THEORY.md §7.1 CPU check: within 10-30% for standard parameterization at moderate width.
+        for (var step = 0; step < measured.Count; step += 10)
+            Assert.InRange(predicted[step] / measured[step], 0.7, 1.3);
+    }
+
     [Fact]
     public async Task FindLrLimitAndRangeTest_ReturnMeasurementsAgainstThePredictionAndFillTheReport()
     {

@@ -67,6 +67,8 @@ const checks = [
   { name: '(j) the report shows the loss-curve, gradient-by-depth and phase-diagram charts after validation', passed: false },
   { name: '(k) "Run LR Range Test" shows one progress toast, its suggested rate and the LR range chart', passed: false },
   { name: '(l) the code action on a layer inside Sequential(...) writes the critical tanh init in DeepTanh.cs', passed: false },
+  { name: '(n) the palette lists the 8 Learning Mechanics commands, the C# editor context menu has the model commands, Show server output and Restart server work', passed: false },
+  { name: '(o) "Find Learning-Rate Limit" shows one progress toast and the verdict against the predicted η_crit, also in the report', passed: false },
   { name: '(m) "Validate model" from the palette on DeepReluDefaultInit.cs (MSE, SGD) gives a loss chart with measured and predicted curves', passed: false },
 ];
 /** Filled by check (d), judged by check (e): whether the "Validating" progress toast was seen, and the most shown at once. */
@@ -202,7 +204,7 @@ async function main() {
   await openFromExplorer(page, 'DeepReluDefaultInit.cs');
   await runCheck(page, checks[1], '04-squiggle', () => checkWarningSquiggle(page));
   await runCheck(page, checks[6], '07-code-action', () => checkCodeAction(page));
-  await runCheck(page, checks[12], '07c-validate-palette', () => checkPaletteValidateLossCurve(page));
+  await runCheck(page, checks[14], '07c-validate-palette', () => checkPaletteValidateLossCurve(page));
   await closeAllEditors(page);
   await openFromExplorer(page, 'DeepTanh.cs');
   await runCheck(page, checks[11], '07b-code-action-sequential', () => checkSequentialCodeAction(page));
@@ -211,6 +213,100 @@ async function main() {
   await closeAllEditors(page);
   await openFromExplorer(page, 'Mlp3.cs');
   await runCheck(page, checks[8], '10-codelens-off', () => checkCodeLensSetting(page));
+  await runCheck(page, checks[12], '11-commands', () => checkCommandsAndMenus(page));
+  await runCheck(page, checks[13], '12-find-lr-limit', () => checkFindLrLimit(page));
+}
+
+const COMMAND_TITLES = [
+  'Validate model', 'Validate all models in the workspace', 'Find Learning-Rate Limit', 'Run LR Range Test', 'Show report',
+  'Cancel validation', 'Restart server', 'Show server output',
+];
+
+async function checkCommandsAndMenus(page) {
+  await page.locator('.editor-group-container .tab', { hasText: 'Mlp3.cs' }).first().click();
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill('>Learning Mechanics:');
+  await page.waitForTimeout(1_000);
+  const listed = (await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts()).map(text => text.replace(/\s+/g, ' '));
+  await screenshot(page, '11-palette');
+  await page.keyboard.press('Escape');
+  const missing = COMMAND_TITLES.filter(title => !listed.some(row => row.includes(`Learning Mechanics: ${title}`)));
+  if (missing.length > 0) {
+    throw new Error(`the palette does not list: ${missing.join(', ')}; it shows ${JSON.stringify(listed)}`);
+  }
+  log(`palette: ${COMMAND_TITLES.length} commands listed`);
+
+  const line = page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: 'Linear(784, 128)' }).first();
+  await line.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu .action-label');
+  await menu.first().waitFor({ timeout: 10_000 });
+  const entries = await menu.allInnerTexts();
+  await screenshot(page, '11-editor-context-menu');
+  await page.keyboard.press('Escape');
+  const wanted = ['Validate model', 'Find Learning-Rate Limit', 'Run LR Range Test', 'Show report'];
+  const absent = wanted.filter(title => !entries.some(entry => entry.includes(title)));
+  if (absent.length > 0) {
+    throw new Error(`the C# editor context menu lacks: ${absent.join(', ')}; it shows ${JSON.stringify(entries)}`);
+  }
+  log(`editor context menu has ${wanted.join(', ')}`);
+
+  await runCommand(page, 'Learning Mechanics: Show server output', true);
+  const output = page.locator('.panel .monaco-editor .view-lines');
+  if (!(await poll(async () => (await output.count()) > 0 && /\[info\]/.test(await output.first().innerText())))) {
+    throw new Error('"Show server output" did not show the server log');
+  }
+  log('server output shown');
+  // Restart: a second server process answers initialize and analyses the open file again (read from the extension's log).
+  const starts = () => (extensionLog().match(/\[info\] initialize: /g) ?? []).length;
+  const before = starts();
+  await runCommand(page, 'Learning Mechanics: Restart server', true);
+  if (!(await poll(async () => starts() > before && /analysed \S*Mlp3\.cs/.test(extensionLog().split('[info] initialize: ').pop())))) {
+    throw new Error(`"Restart server" did not start a new server that analysed Mlp3.cs (initialize seen ${starts()} times, ${before} before)`);
+  }
+  log(`"Restart server": initialize ${before} -> ${starts()}, Mlp3.cs analysed again`);
+}
+
+/** The extension's "Learning Mechanics" log (the server's stderr lines), as written so far. */
+function extensionLog() {
+  const logsDir = path.join(OUTPUT, 'user-data', 'logs');
+  if (!fs.existsSync(logsDir)) {
+    return '';
+  }
+  return fs.readdirSync(logsDir, { recursive: true })
+    .filter(file => String(file).endsWith('Learning Mechanics.log'))
+    .map(file => fs.readFileSync(path.join(logsDir, String(file)), 'utf8'))
+    .join('\n');
+}
+
+async function checkFindLrLimit(page) {
+  await page.keyboard.press('Escape');
+  await page.locator('.editor-group-container .tab', { hasText: 'Mlp3.cs' }).first().click();
+  await runCommand(page, 'Learning Mechanics: Find Learning-Rate Limit', true);
+  const toasts = page.locator('.notification-toast');
+  let maxProgress = 0;
+  let result;
+  const found = await poll(async () => {
+    const texts = await toasts.allInnerTexts();
+    maxProgress = Math.max(maxProgress, texts.filter(text => /Finding the learning-rate limit/.test(text)).length);
+    result = texts.find(text => /Learning-rate limit —/.test(text));
+    return result !== undefined;
+  });
+  if (!found) {
+    throw new Error('no learning-rate limit result notification');
+  }
+  log(`find LR limit: ${result.replace(/\s+/g, ' ').slice(0, 300)} (progress toasts at once: ${maxProgress})`);
+  if (maxProgress > 1) {
+    throw new Error(`${maxProgress} progress notifications showed at once`);
+  }
+  if (!/η_crit (confirmed|refuted|not scored): measured/.test(result) && !/measured limit/.test(result)) {
+    throw new Error(`the result does not set the measured limit against the prediction: ${result}`);
+  }
+  const summary = reportFrame(page).locator('section.model dl');
+  if (!(await poll(async () => (await summary.count()) > 0 && /learning-rate limit/.test(await summary.first().innerText())))) {
+    throw new Error('the report does not show the learning-rate limit');
+  }
 }
 
 async function checkReportChart(page) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeValidateResult, toValidateArguments } from '../../src/command_args';
+import { describeLrLimit, describeLrRange, describeValidateResult, toValidateArguments } from '../../src/command_args';
 
 test('toValidateArguments_FromCodeLens_KeepsUriAndModelName', () => {
   assert.deepEqual(toValidateArguments(['file:///w/Mlp3.cs', 'Mlp3'], undefined), ['file:///w/Mlp3.cs', 'Mlp3']);
@@ -35,4 +35,18 @@ test('describeValidateResult_OtherShapes_AreStillShown', () => {
   assert.equal(describeValidateResult('final loss 0.01'), 'final loss 0.01');
   assert.equal(describeValidateResult({ message: 'ok' }), 'ok');
   assert.equal(describeValidateResult({ passed: 3 }), 'Validation finished: {"passed":3}');
+});
+
+test('describeLrLimit_ServerResults_OneHeadlinePerModel', () => {
+  const text = describeLrLimit([
+    { modelName: 'A', headline: 'η_crit confirmed: measured 0.41 vs predicted 0.45 (±20%)' },
+    { modelName: 'B', headline: 'did not complete: cancelled' },
+  ]);
+  assert.equal(text, 'Learning-rate limit — A: η_crit confirmed: measured 0.41 vs predicted 0.45 (±20%) · B: did not complete: cancelled');
+});
+
+test('describeLrRange_EmptyOrOdd_SaysSoWithoutThrowing', () => {
+  assert.equal(describeLrRange([]), 'LR range test: no model was measured.');
+  assert.equal(describeLrRange([{ modelName: 'A' }]), 'LR range test — A: done');
+  assert.equal(describeLrRange(null), 'LR range test: no model was measured.');
 });
