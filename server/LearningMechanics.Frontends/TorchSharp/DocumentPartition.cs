@@ -26,7 +26,7 @@ internal static class DocumentPartition
         var text = root.SyntaxTree.GetText(ct);
         var globals = root.Members.OfType<GlobalStatementSyntax>().ToList();
         if (globals.Count > 0)
-            units.Add((root, string.Concat(globals.Select(g => text.ToString(g.FullSpan)))));
+            units.Add((root, string.Concat(globals.Select(g => $"{g.GetLocation().GetLineSpan().StartLinePosition}|{text.ToString(g.FullSpan)}"))));
         Collect(root.Members, units, preamble, root.Usings, root.Externs, text);
         var names = units.Select(u =>
         {

@@ -66,6 +66,16 @@ public sealed class IncrementalTests
         Assert.Equal(Fresh(edited), Render(TorchSharpReader.Shared.Read(Path, edited)));
     }
 
+    [Theory]
+    [InlineData("// a comment above\n")]
+    [InlineData("using TorchSharp;\n")]
+    public void TopLevelStatements_LineAddedAbove_MovesTheSpans(string prefix)
+    {
+        const string script = "using static TorchSharp.torch.nn;\nvar model = Sequential(Linear(4, 8), Tanh(), Linear(8, 1));\npublic class Unused { }\nvar opt = TorchSharp.torch.optim.SGD(model.parameters(), 0.1);\n";
+        TorchSharpReader.Shared.Read("script.cs", script);
+        Assert.Equal(Fresh(prefix + script).Replace(Path, "script.cs", StringComparison.Ordinal), Render(TorchSharpReader.Shared.Read("script.cs", prefix + script)));
+    }
+
     [Fact]
     public void ReadOfTheSameTextTwice_ReusesEveryModel()
     {
