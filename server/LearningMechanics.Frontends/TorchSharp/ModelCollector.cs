@@ -38,12 +38,11 @@ internal sealed class ModelCollector(ReaderContext context)
     public ReadResult Collect()
     {
         var root = (CompilationUnitSyntax)context.Tree.GetRoot(context.Cancellation);
-        foreach (var problem in context.Settings.Problems)
-            context.Report("settings-invalid", Severity.Warning, $"{problem} ({context.Settings.Path}); its input shapes are not used", new SourceSpan(context.Path, 0, 0, 0, 0));
-        IndexTypes(root);
+        var units = context.Units.IsDefault ? [root] : context.Units;
+        IndexTypes(root, units);
         var runs = new List<(MethodEffects Effects, SyntaxNode Body, TypeDeclarationSyntax? Type, string Name)>();
 
-        var globals = root.Members.OfType<GlobalStatementSyntax>().ToList();
+        var globals = units.Contains(root) ? root.Members.OfType<GlobalStatementSyntax>().ToList() : [];
         if (globals.Count > 0)
             runs.Add((RunStatements(globals.Select(g => g.Statement)), root, null, "Program"));
         // Methods without parameters run first: their instantiations carry real arguments, while a method whose own
@@ -55,7 +54,7 @@ internal sealed class ModelCollector(ReaderContext context)
             .OrderBy(m => m.Method.ParameterList.Parameters.Count(p => p.Default is null) == 0 ? 0 : 1)
             .ThenBy(m => m.Method.SpanStart)
             .ToList();
-        var invokedNames = root.DescendantNodes().OfType<InvocationExpressionSyntax>()
+        var invokedNames = units.SelectMany(u => u == root && !context.Units.IsDefault ? globals.SelectMany(g => g.DescendantNodes()) : u.DescendantNodes()).OfType<InvocationExpressionSyntax>()
             .Select(i => i.Expression switch
             {
                 MemberAccessExpressionSyntax m => m.Name.Identifier.ValueText,
@@ -103,10 +102,15 @@ internal sealed class ModelCollector(ReaderContext context)
         return new ReadResult(graphs, context.Findings.Where(f => f.Span is not { } span || span.Path == context.Path).ToImmutableArray());
     }
 
-    private void IndexTypes(CompilationUnitSyntax root)
+    private void IndexTypes(CompilationUnitSyntax root, ImmutableArray<SyntaxNode> units)
     {
-        foreach (var type in root.DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>())
-            context.Types.TryAdd(type.Identifier.ValueText, type);
+        foreach (var unit in units)
+        {
+            if (unit == root && !context.Units.IsDefault)
+                continue;
+            foreach (var type in unit.DescendantNodesAndSelf(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>())
+                context.Types.TryAdd(type.Identifier.ValueText, type);
+        }
         foreach (var tree in context.WorkspaceTrees)
         {
             foreach (var type in tree.GetRoot(context.Cancellation).DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>())

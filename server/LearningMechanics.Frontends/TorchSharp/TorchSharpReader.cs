@@ -3,6 +3,7 @@ using LearningMechanics.Frontends.TorchSharp.Evaluation;
 using LearningMechanics.Model.Values;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace LearningMechanics.Frontends.TorchSharp;
 
@@ -49,19 +50,38 @@ public sealed class TorchSharpReader
 
     internal CSharpParseOptions ParseOptions => _parseOptions;
 
+    /// <summary>The part cache of the last reading of each path, so repeated reads of an edited document re-read only the edited models.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PartCache> _lastReadings = new(StringComparer.Ordinal);
+
+    private const int CachedDocuments = 256;
+
     public ReadResult Read(string path, string text, CancellationToken ct = default)
     {
-        var tree = CSharpSyntaxTree.ParseText(text ?? "", _parseOptions, path ?? "", cancellationToken: ct);
-        return Read(tree, ct);
+        path ??= "";
+        var tree = CSharpSyntaxTree.ParseText(text ?? "", _parseOptions, path, cancellationToken: ct);
+        var (result, cache) = Read(tree, [], _lastReadings.TryGetValue(path, out var previous) ? previous : null, ct);
+        if (_lastReadings.Count >= CachedDocuments)
+            _lastReadings.Clear();
+        _lastReadings[path] = cache;
+        return result;
     }
 
     /// <summary>Reads an already parsed tree (the incremental workspace reuses trees across edits).</summary>
-    internal ReadResult Read(SyntaxTree tree, CancellationToken ct) => Read(tree, [], ct);
+    internal ReadResult Read(SyntaxTree tree, CancellationToken ct) => Read(tree, [], null, ct).Result;
 
     /// <summary>Reads one document whose classes may use classes declared in the other <paramref name="workspaceTrees"/>.</summary>
-    internal ReadResult Read(SyntaxTree tree, IReadOnlyList<SyntaxTree> workspaceTrees, CancellationToken ct)
+    internal ReadResult Read(SyntaxTree tree, IReadOnlyList<SyntaxTree> workspaceTrees, CancellationToken ct) => Read(tree, workspaceTrees, null, ct).Result;
+
+    /// <summary>
+    /// Reads a document part by part (<see cref="DocumentPartition"/>); parts whose key is in <paramref name="previous"/>
+    /// (the cache of this document's last reading) are reused, so after an edit only the edited models are read again.
+    /// Returns the cache for the next reading. Documents read with other workspace documents are read whole, uncached.
+    /// </summary>
+    internal (ReadResult Result, PartCache Cache) Read(SyntaxTree tree, IReadOnlyList<SyntaxTree> workspaceTrees, PartCache? previous, CancellationToken ct)
     {
         var path = tree.FilePath;
+        var settings = WorkspaceSettings.For(path);
+        var next = new PartCache(settings);
         try
         {
             SemanticModel? semantic = null;
@@ -74,8 +94,27 @@ public sealed class TorchSharpReader
             {
                 semantic = null;
             }
-            var context = new ReaderContext(path, tree, semantic, ct) { Settings = WorkspaceSettings.For(path), WorkspaceTrees = workspaceTrees };
-            return new ModelCollector(context).Collect();
+            var findings = ImmutableArray.CreateBuilder<Finding>();
+            foreach (var problem in settings.Problems)
+                findings.Add(new Finding("settings-invalid", Severity.Warning, $"{problem} ({settings.Path}); its input shapes are not used", new SourceSpan(path, 0, 0, 0, 0)));
+            if (workspaceTrees.Count > 0)
+            {
+                var whole = new ModelCollector(new ReaderContext(path, tree, semantic, ct) { Settings = settings, WorkspaceTrees = workspaceTrees }).Collect();
+                return (new ReadResult(whole.Models, findings.ToImmutable().AddRange(whole.Findings)), next);
+            }
+            var reusable = previous is not null && ReferenceEquals(previous.Settings, settings) ? previous : null;
+            var root = (CompilationUnitSyntax)tree.GetRoot(ct);
+            var models = ImmutableArray.CreateBuilder<LearningMechanics.Model.Graph.ModelGraph>();
+            foreach (var part in DocumentPartition.Of(root, reusable?.Names ?? [], next.Names, ct))
+            {
+                if (reusable is null || !reusable.Parts.TryGetValue(part.Key, out var result))
+                    result = new ModelCollector(new ReaderContext(path, tree, semantic, ct) { Settings = settings, Units = part.Units }).Collect();
+                next.Parts[part.Key] = result;
+                models.AddRange(result.Models);
+                findings.AddRange(result.Findings);
+            }
+            var ordered = models.OrderBy(m => m.Span?.StartLine).ThenBy(m => m.Span?.StartCharacter).ToImmutableArray();
+            return (new ReadResult(ordered, findings.ToImmutable()), next);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -86,7 +125,17 @@ public sealed class TorchSharpReader
             // Design note: user input must never crash the server; an internal failure is reported as a finding.
             var finding = new Finding("reader-internal-error", Severity.Warning,
                 $"the TorchSharp reader failed on this document ({ex.GetType().Name}: {ex.Message})", new SourceSpan(path, 0, 0, 0, 0));
-            return new ReadResult([], [finding]);
+            return (new ReadResult([], [finding]), new PartCache(settings));
         }
     }
+}
+
+/// <summary>The per-part results of one document's last reading, keyed by part text and position (<see cref="DocumentPartition"/>).</summary>
+internal sealed class PartCache(WorkspaceSettings settings)
+{
+    public WorkspaceSettings Settings { get; } = settings;
+
+    public Dictionary<string, ReadResult> Parts { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, DocumentPartition.UnitNames> Names { get; } = new(StringComparer.Ordinal);
 }

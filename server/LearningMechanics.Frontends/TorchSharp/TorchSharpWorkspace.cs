@@ -15,7 +15,7 @@ namespace LearningMechanics.Frontends.TorchSharp;
 /// </summary>
 public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
 {
-    private sealed record Document(SourceText Text, SyntaxTree Tree, ReadResult Result, ImmutableArray<SyntaxTree> ReadWith);
+    private sealed record Document(SourceText Text, SyntaxTree Tree, ReadResult Result, ImmutableArray<SyntaxTree> ReadWith, PartCache Parts);
 
     private readonly TorchSharpReader _reader = reader ?? TorchSharpReader.Shared;
     private readonly ConcurrentDictionary<string, Document> _documents = new(StringComparer.Ordinal);
@@ -76,8 +76,8 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
     private ReadResult Store(string path, SourceText text, SyntaxTree tree, CancellationToken ct)
     {
         var others = OtherTrees(path);
-        var result = _reader.Read(tree, others, ct);
-        _documents[path] = new Document(text, tree, result, others);
+        var (result, parts) = _reader.Read(tree, others, _documents.TryGetValue(path, out var previous) ? previous.Parts : null, ct);
+        _documents[path] = new Document(text, tree, result, others, parts);
         return result;
     }
 

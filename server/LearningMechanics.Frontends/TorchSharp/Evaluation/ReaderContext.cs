@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using LearningMechanics.Model.Values;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -21,6 +22,12 @@ internal sealed class ReaderContext(string path, SyntaxTree tree, SemanticModel?
 
     /// <summary>Other documents of the workspace: their classes can be used (a block defined in another file), never collected as models here.</summary>
     public IReadOnlyList<SyntaxTree> WorkspaceTrees { get; init; } = [];
+
+    /// <summary>
+    /// The top-level declarations (or the compilation unit, for its global statements) this reading covers; default for
+    /// the whole document. See <see cref="DocumentPartition"/>.
+    /// </summary>
+    public ImmutableArray<SyntaxNode> Units { get; init; }
 
     /// <summary>Type declarations that come from <see cref="WorkspaceTrees"/>.</summary>
     public HashSet<TypeDeclarationSyntax> ExternalTypes { get; } = [];
