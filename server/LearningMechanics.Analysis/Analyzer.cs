@@ -25,6 +25,17 @@ public sealed class Analyzer
     /// </summary>
     public bool DeferOnnxSpectra { get; init; }
 
+    /// <summary>
+    /// When set, C# documents are read together with the workspace's other documents, so that a block class declared in
+    /// one file resolves in another (the CLI registers every file of the folder first, <see cref="RegisterCSharp"/>). The
+    /// per-document cache is then bypassed: a result depends on the other files too (the workspace keeps its own
+    /// per-part cache, and the theory cache is per model).
+    /// </summary>
+    public TorchSharpWorkspace? Workspace { get; init; }
+
+    /// <summary>Adds a C# file's text to <see cref="Workspace"/> without analysing it.</summary>
+    public void RegisterCSharp(string path, string text) => Workspace?.Update(path, text);
+
     /// <summary>Analyses a document; an .onnx document is read from disk (its editor text is irrelevant), see <see cref="AnalyzeOnnx"/>.</summary>
     public DocumentAnalysis Analyze(string path, string text, CancellationToken cancellationToken = default)
     {
@@ -32,6 +43,8 @@ public sealed class Analyzer
             return AnalyzeOnnx(path, cancellationToken).Document;
         var hash = ContentHash(text);
         var key = path + "\n" + hash;
+        if (Workspace is not null && path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+            return AnalyzeCSharp(path, text, hash, cancellationToken);
         if (_cache.TryGetValue(key, out var cached))
             return cached;
         var result = path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)
@@ -88,9 +101,9 @@ public sealed class Analyzer
     public static string ContentHash(string text) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8);
 
-    private static DocumentAnalysis AnalyzeCSharp(string path, string text, string hash, CancellationToken cancellationToken)
+    private DocumentAnalysis AnalyzeCSharp(string path, string text, string hash, CancellationToken cancellationToken)
     {
-        var read = TorchSharpReader.Shared.Read(path, text, cancellationToken);
+        var read = Workspace is { } workspace ? workspace.Update(path, text, cancellationToken) : TorchSharpReader.Shared.Read(path, text, cancellationToken);
         var models = read.Models.Select(graph => ModelAnalyzer.Analyze(graph, cancellationToken)).ToImmutableArray();
         var findings = read.Findings.Concat(models.SelectMany(m => m.Findings))
             .OrderBy(f => f.Span?.StartLine ?? -1).ThenBy(f => f.Span?.StartCharacter ?? -1)

@@ -1,5 +1,6 @@
 using LearningMechanics.Analysis;
 using LearningMechanics.Cli.Output;
+using LearningMechanics.Frontends.TorchSharp;
 using LearningMechanics.Model.Values;
 
 namespace LearningMechanics.Cli.Commands;
@@ -30,7 +31,19 @@ public static class CheckCommand
         }
         files.Sort(StringComparer.Ordinal);
 
-        var analyzer = new Analyzer();
+        // One workspace for the whole folder: a model class may use a block class declared in another file.
+        var analyzer = new Analyzer { Workspace = new TorchSharpWorkspace() };
+        foreach (var file in files.Where(f => f.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)))
+        {
+            try
+            {
+                analyzer.RegisterCSharp(file, File.ReadAllText(file));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Reported when the file is analysed below.
+            }
+        }
         var analyses = new List<DocumentAnalysis>();
         foreach (var file in files)
         {
