@@ -72,6 +72,15 @@ public sealed record NumericActivationRule(
             : KinkedTable(k.Item1, k.Item2));
     }
 
+    /// <summary>Smooth phi only: a Mehler table agrees with direct quadrature to 1e-9, so reusing one does not make results
+    /// depend on what was computed before at any displayed precision; kinked tables (up to 1e-3) are not reused.</summary>
+    public override CorrelationTable? CachedTableFor(double q1, double q2)
+    {
+        if (!IsSmooth || !s_tables.TryGetValue(this, out var cache))
+            return null;
+        return cache.TryGetValue(q1 <= q2 ? (q1, q2) : (q2, q1), out var table) ? table : null;
+    }
+
     /// <summary>
     /// Largest measured table error (relative to F(1), D(1)) accepted for kinked phi; above it pairs use direct quadrature.
     /// Measured at 256 intervals: ELU and SELU 3e-6 to 3e-5; Hardtanh and ReLU6 5e-4 to 6e-3, where the split quadrature's
