@@ -55,7 +55,7 @@ public abstract record ActivationRule
     /// The tabulated correlation maps at lengths q1, q2 when this rule has them (smooth activations without closed forms),
     /// else null: callers then use <see cref="Moments"/>.
     /// </summary>
-    public virtual CorrelationTable? TableFor(double q1, double q2) => null;
+    public virtual CorrelationTable? TableFor(double q1, double q2, CancellationToken cancellationToken = default) => null;
 
     /// <summary>The table at lengths q1, q2 if one was already built (memoised), without building one.</summary>
     public virtual CorrelationTable? CachedTableFor(double q1, double q2) => null;
@@ -107,7 +107,7 @@ public abstract record ActivationRule
                     var pairs = a == b ? sizes[a] * (sizes[a] - 1) / 2 : sizes[a] * sizes[b];
                     if (lengths[a] > 0 && lengths[b] > 0)
                         tables[a * groups + b] = tables[b * groups + a] = pairs >= MinPairsPerTable
-                            ? TableFor(lengths[a], lengths[b])
+                            ? TableFor(lengths[a], lengths[b], cancellationToken)
                             : CachedTableFor(lengths[a], lengths[b]);
                 }
         }
