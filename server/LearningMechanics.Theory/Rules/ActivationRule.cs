@@ -55,7 +55,10 @@ public abstract record ActivationRule
     /// The tabulated correlation maps at lengths q1, q2 when this rule has them (smooth activations without closed forms),
     /// else null: callers then use <see cref="Moments"/>.
     /// </summary>
-    public virtual CorrelationTable? TableFor(double q1, double q2) => null;
+    public virtual CorrelationTable? TableFor(double q1, double q2, CancellationToken cancellationToken = default) => null;
+
+    /// <summary>The table at lengths q1, q2 if one was already built (memoised), without building one.</summary>
+    public virtual CorrelationTable? CachedTableFor(double q1, double q2) => null;
 
     /// <summary>Applies the rule to every pair of probes of a Gaussian kernel (tables where they pay off).</summary>
     public KernelMatrix Apply(KernelMatrix kernel) => Apply(kernel, KernelQuadrature.Tabulated);
@@ -76,6 +79,7 @@ public abstract record ActivationRule
         var lengths = new List<double>();
         var groupIndex = new Dictionary<double, int>();
         var inverseRoot = new double[n];
+        var root = new double[n];
         for (var i = 0; i < n; i++)
         {
             var q = sigmaIn[kernel.Index(i, i)];
@@ -86,7 +90,8 @@ public abstract record ActivationRule
                 lengths.Add(q);
             }
             groupOf[i] = group;
-            inverseRoot[i] = q > 0 ? 1 / Math.Sqrt(q) : 0;
+            root[i] = Math.Sqrt(Math.Max(q, 0));
+            inverseRoot[i] = q > 0 ? 1 / root[i] : 0;
         }
         var groups = lengths.Count;
         var diagonal = lengths.Select(q => new ActivationMoments(SecondMoment(q), SlopeSecondMoment(q))).ToArray();
@@ -100,11 +105,16 @@ public abstract record ActivationRule
                 for (var b = a; b < groups; b++)
                 {
                     var pairs = a == b ? sizes[a] * (sizes[a] - 1) / 2 : sizes[a] * sizes[b];
-                    if (pairs >= MinPairsPerTable && lengths[a] > 0 && lengths[b] > 0)
-                        tables[a * groups + b] = tables[b * groups + a] = TableFor(lengths[a], lengths[b]);
+                    if (lengths[a] > 0 && lengths[b] > 0)
+                        tables[a * groups + b] = tables[b * groups + a] = pairs >= MinPairsPerTable
+                            ? TableFor(lengths[a], lengths[b], cancellationToken)
+                            : CachedTableFor(lengths[a], lengths[b]);
                 }
         }
 
+        // The ReLU family inline (arc-cosine closed forms, THEORY.md §6.1): no virtual call or index arithmetic per pair.
+        var abRelu = this as AbReluRule;
+        var (meanSlope2, kinkWeight) = abRelu is null ? (0.0, 0.0) : (abRelu.MeanSlope2, (abRelu.A - abRelu.B) * (abRelu.A - abRelu.B) / (2 * Math.PI));
         var idx = 0;
         for (var i = 0; i < n; i++)
         {
@@ -124,6 +134,14 @@ public abstract record ActivationRule
                 if (tables[tableRow + groupOf[j]] is { } table)
                 {
                     table.Evaluate(sigmaIn[idx] * rootI * inverseRoot[j], out f, out d);
+                }
+                else if (abRelu is not null && rootI > 0 && inverseRoot[j] > 0)
+                {
+                    var k = sigmaIn[idx];
+                    var c = k * rootI * inverseRoot[j];
+                    c = c < -1 ? -1 : c > 1 ? 1 : c;
+                    d = meanSlope2 - kinkWeight * Math.Acos(c);
+                    f = kinkWeight * root[i] * root[j] * Math.Sqrt(1 - c * c) + d * k;
                 }
                 else
                 {

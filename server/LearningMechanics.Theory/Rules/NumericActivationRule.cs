@@ -59,7 +59,7 @@ public sealed record NumericActivationRule(
     /// Tables, one per (q1, q2), memoised (a pure function of the rule and the lengths): Mehler series for smooth phi,
     /// an arccos-uniform grid of split quadratures for kinked phi (<see cref="CorrelationTable.FromAngularSamples"/>).
     /// </summary>
-    public override CorrelationTable? TableFor(double q1, double q2)
+    public override CorrelationTable? TableFor(double q1, double q2, CancellationToken cancellationToken = default)
     {
         if (!(q1 > 0 && q2 > 0 && double.IsFinite(q1) && double.IsFinite(q2)))
             return null;
@@ -69,7 +69,16 @@ public sealed record NumericActivationRule(
         var key = q1 <= q2 ? (q1, q2) : (q2, q1);
         return cache.GetOrAdd(key, k => IsSmooth
             ? CorrelationTable.TryBuild(Phi, PhiPrime, k.Item1, k.Item2)
-            : KinkedTable(k.Item1, k.Item2));
+            : KinkedTable(k.Item1, k.Item2, cancellationToken));
+    }
+
+    /// <summary>Smooth phi only: a Mehler table agrees with direct quadrature to 1e-9, so reusing one does not make results
+    /// depend on what was computed before at any displayed precision; kinked tables (up to 1e-3) are not reused.</summary>
+    public override CorrelationTable? CachedTableFor(double q1, double q2)
+    {
+        if (!IsSmooth || !s_tables.TryGetValue(this, out var cache))
+            return null;
+        return cache.TryGetValue(q1 <= q2 ? (q1, q2) : (q2, q1), out var table) ? table : null;
     }
 
     /// <summary>
@@ -79,11 +88,13 @@ public sealed record NumericActivationRule(
     /// </summary>
     public const double KinkedTableTolerance = 1e-3;
 
-    private CorrelationTable? KinkedTable(double q1, double q2)
+    /// <summary>A cancelled build throws out of the memoising GetOrAdd, so nothing partial is stored.</summary>
+    private CorrelationTable? KinkedTable(double q1, double q2, CancellationToken cancellationToken)
     {
         var root = Math.Sqrt(q1 * q2);
         var table = CorrelationTable.FromAngularSamples(c =>
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var moments = Moments(q1, q2, c * root);
             return (moments.Sigma, moments.SigmaDot);
         });
