@@ -227,7 +227,7 @@ static int Mutations(string folder, int count)
         {
             process.Refresh();
             workingSets.Add(process.WorkingSet64);
-            if (i % 10000 == 9999)
+            if (i % 2000 == 1999)
                 Console.WriteLine($"{i + 1} mutants, {clock.Elapsed.TotalSeconds:F0} s, working set {process.WorkingSet64 / 1e6:F0} MB");
         }
     }
