@@ -20,6 +20,7 @@ try
     {
         "mutations" => Mutations(folder, args.Length > 1 ? int.Parse(args[1]) : 2000),
         "parts" => Parts(folder),
+        "replay" => Replay(args[1]),
         _ => Speed(folder, args.Length > 1 ? int.Parse(args[1]) : OnnxReadOptions.Default.SpectralNormSteps),
     };
 }
@@ -106,6 +107,22 @@ static double Median(List<double> values)
 {
     var sorted = values.Order().ToList();
     return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+// One file through the server's two-phase path, with the whole exception when it throws (a crash kept by the mutation run).
+static int Replay(string path)
+{
+    try
+    {
+        var result = OnnxDocumentAnalyzer.CompleteSpectra(OnnxDocumentAnalyzer.Analyze(path, "replay", OnnxReadOptions.Default with { Spectra = false }));
+        Console.WriteLine(string.Join("\n", result.Document.Findings.Select(f => $"{f.Code}: {f.Message}")));
+        return 0;
+    }
+    catch (Exception e)
+    {
+        Console.WriteLine(e);
+        return 1;
+    }
 }
 
 static int Parts(string folder)
@@ -210,7 +227,7 @@ static int Mutations(string folder, int count)
         {
             process.Refresh();
             workingSets.Add(process.WorkingSet64);
-            if (i % 10000 == 9999)
+            if (i % 2000 == 1999)
                 Console.WriteLine($"{i + 1} mutants, {clock.Elapsed.TotalSeconds:F0} s, working set {process.WorkingSet64 / 1e6:F0} MB");
         }
     }

@@ -34,7 +34,7 @@ internal sealed partial class OnnxGraphMapper
             if (node.Output.Count == 0 || !consumers.TryGetValue(node.Output[0], out var list) || list.Count != 1 || list[0] < 0)
                 return null;
             var next = nodes[list[0]];
-            return next.OpType == opType && IsStandard(next) ? list[0] : null;
+            return next.OpType == opType && IsStandard(next) && next.Output.Count > 0 ? list[0] : null;
         }
         List<int> ConsumersOf(NodeProto node) =>
             node.Output.Count > 0 && consumers.TryGetValue(node.Output[0], out var list) ? list : [];
@@ -82,7 +82,7 @@ internal sealed partial class OnnxGraphMapper
             if (powIdx < 0 || !IsScalar(nodes[powIdx].Input.ElementAtOrDefault(1), 2))
                 return;
             var divIdx = after.First(c => c != powIdx);
-            if (divIdx < 0 || nodes[divIdx] is not { OpType: "Div", Input.Count: 2 } div || div.Input[0] != sub.Output[0]
+            if (divIdx < 0 || nodes[divIdx] is not { OpType: "Div", Input.Count: 2, Output.Count: > 0 } div || div.Input[0] != sub.Output[0]
                 || SoleConsumer(nodes[powIdx], "ReduceMean") is not { } varianceIdx || SoleConsumer(nodes[varianceIdx], "Add") is not { } epsIdx
                 || Other(nodes[epsIdx], nodes[varianceIdx].Output[0]) is not { } epsName || Constant(epsName)?.Scalar is not { } eps
                 || SoleConsumer(nodes[epsIdx], "Sqrt") is not { } sqrtIdx || SoleConsumer(nodes[sqrtIdx], "Div") != divIdx || div.Input[1] != nodes[sqrtIdx].Output[0])

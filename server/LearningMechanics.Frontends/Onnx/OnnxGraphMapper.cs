@@ -174,7 +174,18 @@ internal sealed partial class OnnxGraphMapper
     private int Emit(Op op, IReadOnlyList<int> inputs, string name, string outputTensor)
     {
         var id = _builder.Add(op, inputs, name, _span);
-        _shapes.Add(op.InferShape(inputs.Select(ShapeOf).ToImmutableArray()).Shape);
+        TensorShape shape;
+        try
+        {
+            shape = op.InferShape(inputs.Select(ShapeOf).ToImmutableArray()).Shape;
+        }
+        catch (Exception e) when (e is ArithmeticException or ArgumentException or IndexOutOfRangeException or InvalidOperationException)
+        {
+            // Design note: attributes of a corrupted file can reach shape rules the TorchSharp reader never feeds them.
+            _findings.Add(new Finding("onnx-shape-failed", Severity.Warning, $"The output shape of '{name}' ({op.Kind}) could not be inferred: {e.Message}", _span));
+            shape = TensorShape.UnknownRank;
+        }
+        _shapes.Add(shape);
         _values[outputTensor] = new RuntimeValue(id);
         _tensorOfNode[id] = outputTensor;
         return id;

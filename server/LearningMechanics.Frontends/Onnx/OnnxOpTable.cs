@@ -187,6 +187,8 @@ internal sealed partial class OnnxGraphMapper
         var pads = Ints(node, "pads") is { Length: > 0 } p ? p : Conv.Repeat(0, 2 * spatial);
         if (kernel.Length != spatial || stride.Length != spatial || dilation.Length != spatial || pads.Length != 2 * spatial)
             return (null, $"{node.OpType} attributes disagree with its {spatial}-d weight", null);
+        if (kernel.Any(v => v <= 0) || stride.Any(v => v <= 0) || dilation.Any(v => v <= 0) || pads.Any(v => v < 0) || groups <= 0)
+            return (null, $"{node.OpType} has a kernel, stride, dilation or group that is not positive, or a negative pad", null);
         var notes = new List<string>();
         var padding = Enumerable.Range(0, spatial).Select(i => (pads[i] + pads[i + spatial]) / 2).ToImmutableArray();
         if (Enumerable.Range(0, spatial).Any(i => pads[i] != pads[i + spatial]))
@@ -268,6 +270,8 @@ internal sealed partial class OnnxGraphMapper
         var pads = Ints(node, "pads") is { Length: > 0 } p ? p : Conv.Repeat(0, 2 * spatial);
         if (stride.Length != spatial || pads.Length != 2 * spatial)
             return (null, $"{node.OpType} attributes disagree with its kernel", null);
+        if (kernel.Any(v => v <= 0) || stride.Any(v => v <= 0) || pads.Any(v => v < 0))
+            return (null, $"{node.OpType} has a kernel or stride that is not positive, or a negative pad", null);
         var padding = Enumerable.Range(0, spatial).Select(i => (pads[i] + pads[i + spatial]) / 2).ToImmutableArray();
         var ceil = Int(node, "ceil_mode", 0) != 0 ? " (ceil_mode: sizes may be one larger)" : "";
         return (new Pool(kind, spatial, kernel, stride, padding), node.OpType + ceil, null);
