@@ -8,7 +8,7 @@ public sealed class FaultTests
     public async Task Validation_TrainerKilledTenTimes_EachReportedFailed_NothingLeftRunning_NextWorks()
     {
         var result = await TrainerKills.RunAsync(RepoPaths.ServerDll, kills: 10, seed: 8);
-        Assert.True(result.Killed > 0, "no trainer was killed mid-run");
+        Assert.True(result.Killed >= result.Requested, $"{result.Killed} of {result.Requested} trainers killed mid-run in {result.Attempts} attempts");
         Assert.Empty(result.Problems);
         Assert.Equal(result.Killed, result.KilledReportedFailed);
         Assert.Equal(result.CleanRuns, result.CleanRunsWorked);
