@@ -78,6 +78,12 @@ public sealed class KernelMatrix
     /// <summary>The packed NNGP values (for the rules' inner loops).</summary>
     internal ReadOnlySpan<double> SigmaValues => _sigma;
 
+    /// <summary>The packed NNGP array itself, for pair loops that run rows in parallel (read only: the matrix is immutable).</summary>
+    internal double[] SigmaArray => _sigma;
+
+    /// <summary>The packed NTK array itself (read only).</summary>
+    internal double[] ThetaArray => _theta;
+
     /// <summary>The packed NTK values.</summary>
     internal ReadOnlySpan<double> ThetaValues => _theta;
 

@@ -72,7 +72,6 @@ public abstract record ActivationRule
     {
         var n = kernel.Count;
         var sigmaIn = kernel.SigmaValues;
-        var thetaIn = kernel.ThetaValues;
         var (sigma, theta, sigmaDot) = (KernelMatrix.NewPacked(n), KernelMatrix.NewPacked(n), KernelMatrix.NewPacked(n));
 
         var groupOf = new int[n];
@@ -115,16 +114,16 @@ public abstract record ActivationRule
         // The ReLU family inline (arc-cosine closed forms, THEORY.md §6.1): no virtual call or index arithmetic per pair.
         var abRelu = this as AbReluRule;
         var (meanSlope2, kinkWeight) = abRelu is null ? (0.0, 0.0) : (abRelu.MeanSlope2, (abRelu.A - abRelu.B) * (abRelu.A - abRelu.B) / (2 * Math.PI));
-        var idx = 0;
-        for (var i = 0; i < n; i++)
+        var sigmaInArray = kernel.SigmaArray;
+        var thetaInArray = kernel.ThetaArray;
+        void Row(int i)
         {
-            if ((i & 15) == 0)
-                cancellationToken.ThrowIfCancellationRequested();
+            var idx = kernel.Index(i, i);
             var moments = diagonal[groupOf[i]];
-            var qi = sigmaIn[idx];
+            var qi = sigmaInArray[idx];
             sigma[idx] = moments.Sigma;
             sigmaDot[idx] = moments.SigmaDot;
-            theta[idx] = moments.SigmaDot * thetaIn[idx];
+            theta[idx] = moments.SigmaDot * thetaInArray[idx];
             idx++;
             var tableRow = groupOf[i] * groups;
             var rootI = inverseRoot[i];
@@ -133,11 +132,11 @@ public abstract record ActivationRule
                 double f, d;
                 if (tables[tableRow + groupOf[j]] is { } table)
                 {
-                    table.Evaluate(sigmaIn[idx] * rootI * inverseRoot[j], out f, out d);
+                    table.Evaluate(sigmaInArray[idx] * rootI * inverseRoot[j], out f, out d);
                 }
                 else if (abRelu is not null && rootI > 0 && inverseRoot[j] > 0)
                 {
-                    var k = sigmaIn[idx];
+                    var k = sigmaInArray[idx];
                     var c = k * rootI * inverseRoot[j];
                     c = c < -1 ? -1 : c > 1 ? 1 : c;
                     d = meanSlope2 - kinkWeight * Math.Acos(c);
@@ -145,13 +144,29 @@ public abstract record ActivationRule
                 }
                 else
                 {
-                    var pair = Moments(qi, sigmaIn[kernel.Index(j, j)], sigmaIn[idx]);
+                    var pair = Moments(qi, sigmaInArray[kernel.Index(j, j)], sigmaInArray[idx]);
                     (f, d) = (pair.Sigma, pair.SigmaDot);
                 }
                 sigma[idx] = f;
                 sigmaDot[idx] = d;
-                theta[idx] = d * thetaIn[idx];
+                theta[idx] = d * thetaInArray[idx];
             }
+        }
+
+        // Rows write disjoint ranges of the packed arrays and every pair is computed on its own, so the result does not
+        // depend on how rows are spread over threads. Small kernels (the editor's pair view) stay on the calling thread.
+        if (n < ParallelRows)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                if ((i & 15) == 0)
+                    cancellationToken.ThrowIfCancellationRequested();
+                Row(i);
+            }
+        }
+        else
+        {
+            Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, Row);
         }
         var groupMeans = lengths.Select(Mean).ToArray();
         var means = groupMeans.All(m => m is not null) && groupMeans.Any(m => m != 0)
@@ -162,4 +177,7 @@ public abstract record ActivationRule
 
     /// <summary>Off-diagonal pairs of one pair of lengths from which a table is cheaper than direct quadrature.</summary>
     public const int MinPairsPerTable = 16;
+
+    /// <summary>Probe count from which the pair loop runs its rows in parallel.</summary>
+    public const int ParallelRows = 64;
 }
