@@ -179,5 +179,5 @@ public abstract record ActivationRule
     public const int MinPairsPerTable = 16;
 
     /// <summary>Probe count from which the pair loop runs its rows in parallel.</summary>
-    public const int ParallelRows = 64;
+    public const int ParallelRows = 128;
 }
