@@ -33,8 +33,8 @@ public sealed class Analyzer
     /// </summary>
     public TorchSharpWorkspace? Workspace { get; init; }
 
-    /// <summary>Adds a C# file's text to <see cref="Workspace"/> without analysing it.</summary>
-    public void RegisterCSharp(string path, string text) => Workspace?.Update(path, text);
+    /// <summary>Adds a C# file's text to <see cref="Workspace"/> without reading or analysing it.</summary>
+    public void RegisterCSharp(string path, string text) => Workspace?.Add(path, text);
 
     /// <summary>Analyses a document; an .onnx document is read from disk (its editor text is irrelevant), see <see cref="AnalyzeOnnx"/>.</summary>
     public DocumentAnalysis Analyze(string path, string text, CancellationToken cancellationToken = default)

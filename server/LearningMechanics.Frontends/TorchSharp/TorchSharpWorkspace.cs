@@ -15,7 +15,8 @@ namespace LearningMechanics.Frontends.TorchSharp;
 /// </summary>
 public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
 {
-    private sealed record Document(SourceText Text, SyntaxTree Tree, ReadResult Result, ImmutableArray<SyntaxTree> ReadWith, PartCache Parts);
+    // Result and Parts are null for a document added but not read yet (Add): Get reads it on first use.
+    private sealed record Document(SourceText Text, SyntaxTree Tree, ReadResult? Result, ImmutableArray<SyntaxTree> ReadWith, PartCache? Parts);
 
     private readonly TorchSharpReader _reader = reader ?? TorchSharpReader.Shared;
     private readonly ConcurrentDictionary<string, Document> _documents = new(StringComparer.Ordinal);
@@ -35,6 +36,16 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
         return Store(path, sourceText, tree, ct);
     }
 
+    /// <summary>
+    /// Parses a document into the workspace without reading it, so that a folder can be registered file by file and each
+    /// file read once, against all the others (<see cref="Get"/>).
+    /// </summary>
+    public void Add(string path, string text)
+    {
+        var sourceText = SourceText.From(text ?? "");
+        _documents[path] = new Document(sourceText, CSharpSyntaxTree.ParseText(sourceText, _reader.ParseOptions, path), null, [], null);
+    }
+
     /// <summary>Applies one LSP-style edit (0-based offsets in UTF-16 units) to the cached document.</summary>
     public ReadResult Edit(string path, int start, int length, string newText, CancellationToken ct = default)
     {
@@ -48,7 +59,7 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
     {
         if (!_documents.TryGetValue(path, out var document))
             return ReadResult.Empty;
-        return document.ReadWith.SequenceEqual(OtherTrees(path)) ? document.Result : Store(path, document.Text, document.Tree, ct);
+        return document.Result is { } result && document.ReadWith.SequenceEqual(OtherTrees(path)) ? result : Store(path, document.Text, document.Tree, ct);
     }
 
     public bool TryGet(string path, out ReadResult result)
