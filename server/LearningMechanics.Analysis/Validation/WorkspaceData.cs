@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LearningMechanics.Frontends.Files;
+using LearningMechanics.Frontends.TorchSharp;
 using LearningMechanics.Trainer.Protocol.Data;
 
 namespace LearningMechanics.Analysis.Validation;
@@ -22,23 +23,14 @@ public sealed record WorkspaceDataResult(DataSpec? Data, string? Error, string? 
 /// </summary>
 public static class WorkspaceData
 {
-    public const string FileName = "learningmechanics.json";
+    public const string FileName = WorkspaceSettings.FileName;
 
     /// <summary>
     /// The data entry that applies to a document on disk: the learningmechanics.json in its folder or the nearest folder
     /// above it (as for the reader's input shapes), with that folder as the root the data files must stay in.
     /// </summary>
-    public static WorkspaceDataResult ForDocument(string? documentPath)
-    {
-        if (string.IsNullOrEmpty(documentPath) || !Path.IsPathRooted(documentPath))
-            return WorkspaceDataResult.None;
-        for (var folder = Path.GetDirectoryName(documentPath); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
-        {
-            if (File.Exists(Path.Combine(folder, FileName)))
-                return Load(folder);
-        }
-        return WorkspaceDataResult.None;
-    }
+    public static WorkspaceDataResult ForDocument(string? documentPath) =>
+        WorkspaceSettings.Locate(documentPath) is { } settings ? Load(Path.GetDirectoryName(settings)!) : WorkspaceDataResult.None;
 
     public static WorkspaceDataResult Load(string workspaceRoot)
     {

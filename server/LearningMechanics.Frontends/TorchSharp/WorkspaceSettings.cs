@@ -32,12 +32,9 @@ public sealed record WorkspaceSettings(string? Path, ImmutableDictionary<string,
             return Empty;
         try
         {
-            for (var dir = System.IO.Path.GetDirectoryName(documentPath); !string.IsNullOrEmpty(dir); dir = System.IO.Path.GetDirectoryName(dir))
+            if (Locate(documentPath) is { } candidate)
             {
-                var candidate = System.IO.Path.Combine(dir, FileName);
                 var info = new FileInfo(candidate);
-                if (!info.Exists)
-                    continue;
                 var stamp = $"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}";
                 if (s_cache.TryGetValue(candidate, out var cached) && cached.Stamp == stamp)
                     return cached.Settings;
@@ -51,6 +48,23 @@ public sealed record WorkspaceSettings(string? Path, ImmutableDictionary<string,
             return Empty with { Problems = [$"{FileName} could not be read ({ex.Message})"] };
         }
         return Empty;
+    }
+
+    /// <summary>
+    /// The learningmechanics.json that applies to a document: in its folder or the nearest folder above it; null when there
+    /// is none or the path is unsaved or relative. The trainer's data entry (Analysis' WorkspaceData) is found the same way.
+    /// </summary>
+    public static string? Locate(string? documentPath)
+    {
+        if (string.IsNullOrEmpty(documentPath) || !System.IO.Path.IsPathRooted(documentPath))
+            return null;
+        for (var dir = System.IO.Path.GetDirectoryName(documentPath); !string.IsNullOrEmpty(dir); dir = System.IO.Path.GetDirectoryName(dir))
+        {
+            var candidate = System.IO.Path.Combine(dir, FileName);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
     }
 
     public static WorkspaceSettings Parse(string json, string? path = null)
