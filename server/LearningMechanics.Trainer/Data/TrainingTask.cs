@@ -59,9 +59,7 @@ public sealed class TrainingTask
     {
         var outputShape = graph.InferShapes().OutputOf(graph.Output).Dims.Select(d => d!.Value).ToArray();
         var outputElements = outputShape.Aggregate(1L, (a, d) => a * d);
-        var declared = graph.Training.Loss;
-        var loss = declared?.Kind is LossKind.CrossEntropy or LossKind.Nll or LossKind.L1 ? declared.Kind : LossKind.Mse;
-        var reduction = declared?.Reduction == LossReduction.Sum ? LossReduction.Sum : LossReduction.Mean;
+        var (loss, reduction) = TrainedLoss(graph);
         var classification = loss is LossKind.CrossEntropy or LossKind.Nll && outputShape.Length == 1;
         if (loss is LossKind.CrossEntropy or LossKind.Nll && !classification)
             loss = LossKind.Mse;
@@ -107,9 +105,7 @@ public sealed class TrainingTask
             throw new DataFormatException($"{spec.Describe()}: {inputs.PerSample} input values per sample, but the model's input [{string.Join(", ", inputShape)}] has {perSample}");
         var outputShape = graph.InferShapes().OutputOf(graph.Output).Dims.Select(d => d!.Value).ToArray();
         var outputElements = outputShape.Aggregate(1L, (a, d) => a * d);
-        var declared = graph.Training.Loss;
-        var loss = declared?.Kind is LossKind.CrossEntropy or LossKind.Nll or LossKind.L1 ? declared.Kind : LossKind.Mse;
-        var reduction = declared?.Reduction == LossReduction.Sum ? LossReduction.Sum : LossReduction.Mean;
+        var (loss, reduction) = TrainedLoss(graph);
 
         var n = Math.Min(nSamples, inputs.Samples);
         var generator = new Random(seed);
@@ -157,6 +153,14 @@ public sealed class TrainingTask
         var description = $"{n} samples of {spec.Describe()} (seeded draw from {inputs.Samples} read{(spec.Standardize && !embedding ? ", inputs standardised" : "")}), {targetText}; " +
                           $"loss {loss} ({reduction}{(loss == LossKind.Mse ? ", no 1/2" : "")})";
         return new TrainingTask(x.to(device), y.to(device), loss, reduction, description);
+    }
+
+    /// <summary>The loss the trainer trains with: the declared one when it has it (CrossEntropy, NLL, L1), else MSE; mean unless sum.</summary>
+    private static (LossKind Kind, LossReduction Reduction) TrainedLoss(ModelGraph graph)
+    {
+        var declared = graph.Training.Loss;
+        return (declared?.Kind is LossKind.CrossEntropy or LossKind.Nll or LossKind.L1 ? declared.Kind : LossKind.Mse,
+            declared?.Reduction == LossReduction.Sum ? LossReduction.Sum : LossReduction.Mean);
     }
 
     /// <summary>Rows read from a data file before the seeded draw, so that files sorted by class still give a mixed sample.</summary>
