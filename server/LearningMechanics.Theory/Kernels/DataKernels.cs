@@ -71,7 +71,8 @@ public static class DataKernels
     public static NodeState AtOutput(
         ModelGraph graph, double[,] gramOverN0, Parameterization parameterization, KernelQuadrature quadrature = KernelQuadrature.Tabulated,
         CancellationToken cancellationToken = default) =>
-        KernelPropagation.Run(graph, KernelMatrix.FromInputGram(gramOverN0), parameterization, quadrature, cancellationToken)[graph.Output];
+        EqualLengthPropagation.TryRun(graph, gramOverN0, parameterization, quadrature, cancellationToken)
+        ?? KernelPropagation.RunToOutput(graph, KernelMatrix.FromInputGram(gramOverN0), parameterization, quadrature, cancellationToken);
 
     /// <summary>
     /// Largest eigenvalue of a symmetric matrix: Lanczos with full reorthogonalisation until the residual bound of the top

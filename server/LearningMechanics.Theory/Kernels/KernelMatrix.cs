@@ -92,7 +92,19 @@ public sealed class KernelMatrix
         new(count, sigma, theta, sigmaDot, isGaussian, isFreshAffine);
 
     /// <summary>An uninitialised packed array for n probes (every entry is written by the caller).</summary>
-    internal static double[] NewPacked(int count) => GC.AllocateUninitializedArray<double>(count * (count + 1) / 2);
+    internal static double[] NewPacked(int count) => PackedPool.Rent(count * (count + 1) / 2);
+
+    /// <summary>The packed arrays this kernel holds (for <see cref="KernelPropagation.RunToOutput"/>'s recycling).</summary>
+    internal IEnumerable<double[]> Buffers
+    {
+        get
+        {
+            yield return _sigma;
+            yield return _theta;
+            if (_sigmaDot is not null)
+                yield return _sigmaDot;
+        }
+    }
 
     /// <summary>The input kernel Sigma^0(x_i, x_j) = x_i·x_j / n_0 from a Gram matrix already divided by n_0; Theta^0 = 0.</summary>
     public static KernelMatrix FromInputGram(double[,] gramOverN0)

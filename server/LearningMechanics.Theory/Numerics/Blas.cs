@@ -16,4 +16,27 @@ internal static class Blas
             result += x[idx] * y[idx];
         return result;
     }
+
+    /// <summary>
+    /// sigmaOut = a sigma + b and thetaOut = (c sigma + d) + a theta, elementwise (the affine kernel step of
+    /// <see cref="Rules.LinearRule"/>; the operation order matches the scalar form, so results are bit-identical).
+    /// </summary>
+    public static void AffinePair(
+        ReadOnlySpan<double> sigma, ReadOnlySpan<double> theta, Span<double> sigmaOut, Span<double> thetaOut, double a, double b, double c, double d)
+    {
+        var (va, vb, vc, vd) = (new Vector<double>(a), new Vector<double>(b), new Vector<double>(c), new Vector<double>(d));
+        var idx = 0;
+        for (; idx + Vector<double>.Count <= sigma.Length; idx += Vector<double>.Count)
+        {
+            var s = new Vector<double>(sigma.Slice(idx));
+            var t = new Vector<double>(theta.Slice(idx));
+            (va * s + vb).CopyTo(sigmaOut.Slice(idx));
+            (vc * s + vd + va * t).CopyTo(thetaOut.Slice(idx));
+        }
+        for (; idx < sigma.Length; idx++)
+        {
+            sigmaOut[idx] = a * sigma[idx] + b;
+            thetaOut[idx] = c * sigma[idx] + d + a * theta[idx];
+        }
+    }
 }

@@ -18,11 +18,20 @@ public sealed class GaussHermite
 {
     private static readonly ConcurrentDictionary<int, GaussHermite> s_cache = new();
 
+    private readonly double[] _nodes, _weights;
+
     private GaussHermite(double[] nodes, double[] weights)
     {
+        (_nodes, _weights) = (nodes, weights);
         Nodes = nodes;
         Weights = weights;
     }
+
+    /// <summary>The nodes as an array, for inner loops (read only).</summary>
+    internal ReadOnlySpan<double> NodeSpan => _nodes;
+
+    /// <summary>The weights as an array, for inner loops (read only).</summary>
+    internal ReadOnlySpan<double> WeightSpan => _weights;
 
     /// <summary>Nodes x_i in increasing order.</summary>
     public IReadOnlyList<double> Nodes { get; }
@@ -43,8 +52,8 @@ public sealed class GaussHermite
     public double Expect(Func<double, double> f)
     {
         var sum = 0.0;
-        for (var i = 0; i < Nodes.Count; i++)
-            sum += Weights[i] * f(Nodes[i]);
+        for (var i = 0; i < _nodes.Length; i++)
+            sum += _weights[i] * f(_nodes[i]);
         return sum;
     }
 

@@ -22,6 +22,9 @@ public static class GaussianExpectation
 
     private static readonly GaussLegendreRule s_legendre = new(-1, 1, LegendreOrder);
 
+    // Read once: MathNet's rule returns a fresh copy of its arrays on every property read.
+    private static readonly double[] s_abscissas = s_legendre.Abscissas, s_weights = s_legendre.Weights;
+
     /// <summary>E_{z~N(0,1)}[f(z)] for smooth f.</summary>
     public static double Smooth(Func<double, double> f) => GaussHermite.Of(HermiteOrder1D).Expect(f);
 
@@ -45,16 +48,45 @@ public static class GaussianExpectation
         var (s1, s2) = (Math.Sqrt(q1), Math.Sqrt(q2));
         var sine = Math.Sqrt(Math.Max(0, 1 - c * c));
         var sum = 0.0;
-        for (var i = 0; i < rule.Count; i++)
+        ReadOnlySpan<double> nodes = rule.NodeSpan, weights = rule.WeightSpan;
+        for (var i = 0; i < nodes.Length; i++)
         {
-            var z1 = rule.Nodes[i];
+            var z1 = nodes[i];
             var u1 = s1 * z1;
             var inner = 0.0;
-            for (var j = 0; j < rule.Count; j++)
-                inner += rule.Weights[j] * g(u1, s2 * (c * z1 + sine * rule.Nodes[j]));
-            sum += rule.Weights[i] * inner;
+            for (var j = 0; j < nodes.Length; j++)
+                inner += weights[j] * g(u1, s2 * (c * z1 + sine * nodes[j]));
+            sum += weights[i] * inner;
         }
         return sum;
+    }
+
+    /// <summary>
+    /// E[f(u1) f(u2)] and E[h(u1) h(u2)] together on the tensor grid of <see cref="Smooth2D"/>, each function evaluated
+    /// once per node (Sigma and SigmaDot of a smooth activation: a quarter of the evaluations of two Smooth2D calls).
+    /// </summary>
+    public static (double F, double H) Smooth2DProducts(Func<double, double> f, Func<double, double> h, double q1, double q2, double c)
+    {
+        var rule = GaussHermite.Of(HermiteOrder2D);
+        ReadOnlySpan<double> nodes = rule.NodeSpan, weights = rule.WeightSpan;
+        var (s1, s2) = (Math.Sqrt(q1), Math.Sqrt(q2));
+        var sine = Math.Sqrt(Math.Max(0, 1 - c * c));
+        double sumF = 0, sumH = 0;
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var z1 = nodes[i];
+            double innerF = 0, innerH = 0;
+            for (var j = 0; j < nodes.Length; j++)
+            {
+                var u2 = s2 * (c * z1 + sine * nodes[j]);
+                innerF += weights[j] * f(u2);
+                innerH += weights[j] * h(u2);
+            }
+            var u1 = s1 * z1;
+            sumF += weights[i] * f(u1) * innerF;
+            sumH += weights[i] * h(u1) * innerH;
+        }
+        return (sumF, sumH);
     }
 
     /// <summary>
@@ -67,17 +99,101 @@ public static class GaussianExpectation
         var sine = Math.Sqrt(Math.Max(0, 1 - c * c));
         if (sine < 1e-9)
             return Split(z => g(s1 * z, s2 * c * z), uKinks.Select(k => k / s1).Concat(uKinks.Select(k => k / (s2 * Math.Abs(c)))));
-        return Split(
-            z1 =>
+        var outer = Edges(uKinks.Select(k => k / s1));
+        Span<double> inner = stackalloc double[uKinks.Count + 2];
+        var sum = 0.0;
+        for (var piece = 0; piece + 1 < outer.Count; piece++)
+        {
+            var (mid, half) = ((outer[piece] + outer[piece + 1]) / 2, (outer[piece + 1] - outer[piece]) / 2);
+            for (var i = 0; i < LegendreOrder; i++)
             {
+                var z1 = mid + half * s_abscissas[i];
                 var u1 = s1 * z1;
-                var z2Breaks = uKinks.Select(k => (k / s2 - c * z1) / sine);
-                return Split(z2 => g(u1, s2 * (c * z1 + sine * z2)), z2Breaks);
-            },
-            uKinks.Select(k => k / s1));
+                var edges = InnerEdges(inner, uKinks, s2, c, sine, z1);
+                var value = 0.0;
+                for (var part = 0; part + 1 < edges.Length; part++)
+                {
+                    var (innerMid, innerHalf) = ((edges[part] + edges[part + 1]) / 2, (edges[part + 1] - edges[part]) / 2);
+                    var partSum = 0.0;
+                    for (var j = 0; j < LegendreOrder; j++)
+                    {
+                        var z2 = innerMid + innerHalf * s_abscissas[j];
+                        partSum += s_weights[j] * Density(z2) * g(u1, s2 * (c * z1 + sine * z2));
+                    }
+                    value += partSum * innerHalf;
+                }
+                sum += s_weights[i] * half * Density(z1) * value;
+            }
+        }
+        return sum;
     }
 
-    private static double Density(double z) => Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI);
+    /// <summary>
+    /// E[f(u1) f(u2)] and E[h(u1) h(u2)] together (u1, u2 as in <see cref="Split2D"/>) for f, h smooth away from
+    /// <paramref name="uKinks"/>: one pass over the split Gauss–Legendre grid, each function evaluated once per node,
+    /// which is what an activation's Sigma and SigmaDot need (phi and phi').
+    /// </summary>
+    public static (double F, double H) Split2DProducts(Func<double, double> f, Func<double, double> h, double q1, double q2, double c, IReadOnlyList<double> uKinks)
+    {
+        var (s1, s2) = (Math.Sqrt(q1), Math.Sqrt(q2));
+        var sine = Math.Sqrt(Math.Max(0, 1 - c * c));
+        if (sine < 1e-9)
+            return (Split2D((u, v) => f(u) * f(v), q1, q2, c, uKinks), Split2D((u, v) => h(u) * h(v), q1, q2, c, uKinks));
+        var outer = Edges(uKinks.Select(k => k / s1));
+        Span<double> inner = stackalloc double[uKinks.Count + 2];
+        double sumF = 0, sumH = 0;
+        for (var piece = 0; piece + 1 < outer.Count; piece++)
+        {
+            var (mid, half) = ((outer[piece] + outer[piece + 1]) / 2, (outer[piece + 1] - outer[piece]) / 2);
+            for (var i = 0; i < LegendreOrder; i++)
+            {
+                var z1 = mid + half * s_abscissas[i];
+                var u1 = s1 * z1;
+                var edges = InnerEdges(inner, uKinks, s2, c, sine, z1);
+                double valueF = 0, valueH = 0;
+                for (var part = 0; part + 1 < edges.Length; part++)
+                {
+                    var (innerMid, innerHalf) = ((edges[part] + edges[part + 1]) / 2, (edges[part + 1] - edges[part]) / 2);
+                    double partF = 0, partH = 0;
+                    for (var j = 0; j < LegendreOrder; j++)
+                    {
+                        var z2 = innerMid + innerHalf * s_abscissas[j];
+                        var weight = s_weights[j] * Density(z2);
+                        var u2 = s2 * (c * z1 + sine * z2);
+                        partF += weight * f(u2);
+                        partH += weight * h(u2);
+                    }
+                    valueF += partF * innerHalf;
+                    valueH += partH * innerHalf;
+                }
+                var outerWeight = s_weights[i] * half * Density(z1);
+                sumF += outerWeight * f(u1) * valueF;
+                sumH += outerWeight * h(u1) * valueH;
+            }
+        }
+        return (sumF, sumH);
+    }
+
+    /// <summary>The z2 pieces [-Cut, Cut] split where u2 = s2 (c z1 + sine z2) crosses a kink, sorted, into <paramref name="buffer"/>.</summary>
+    private static Span<double> InnerEdges(Span<double> buffer, IReadOnlyList<double> uKinks, double s2, double c, double sine, double z1)
+    {
+        buffer[0] = -Cut;
+        var count = 1;
+        for (var k = 0; k < uKinks.Count; k++)
+        {
+            var edge = (uKinks[k] / s2 - c * z1) / sine;
+            if (double.IsFinite(edge) && -Cut < edge && edge < Cut)
+                buffer[count++] = edge;
+        }
+        buffer[count++] = Cut;
+        var edges = buffer[..count];
+        edges.Sort();
+        return edges;
+    }
+
+    private static double Density(double z) => Math.Exp(-0.5 * z * z) * InverseSqrtTwoPi;
+
+    private const double InverseSqrtTwoPi = 0.3989422804014327;
 
     private static List<double> Edges(IEnumerable<double> breaks)
     {
@@ -93,8 +209,8 @@ public static class GaussianExpectation
             return 0;
         var (mid, half) = ((lo + hi) / 2, (hi - lo) / 2);
         var sum = 0.0;
-        for (var i = 0; i < s_legendre.Abscissas.Length; i++)
-            sum += s_legendre.Weights[i] * f(mid + half * s_legendre.Abscissas[i]);
+        for (var i = 0; i < LegendreOrder; i++)
+            sum += s_weights[i] * f(mid + half * s_abscissas[i]);
         return sum * half;
     }
 }

@@ -1,5 +1,6 @@
 using LearningMechanics.Model.Ops;
 using LearningMechanics.Theory.Kernels;
+using LearningMechanics.Theory.Numerics;
 
 namespace LearningMechanics.Theory.Rules;
 
@@ -37,17 +38,11 @@ public sealed record LinearRule : IOpRule
     {
         var sigmaIn = kernel.SigmaValues;
         var thetaIn = kernel.ThetaValues;
-        var size = sigmaIn.Length;
         var (sigma, theta) = (KernelMatrix.NewPacked(kernel.Count), KernelMatrix.NewPacked(kernel.Count));
-        var bias = hasBias ? 1.0 : 0.0;
-        for (var idx = 0; idx < size; idx++)
-        {
-            var next = sigmaW2 * sigmaIn[idx] + sigmaB2;
-            sigma[idx] = next;
-            theta[idx] = parameterization == Parameterization.Ntk
-                ? next + sigmaW2 * thetaIn[idx]
-                : fanIn * sigmaIn[idx] + bias + sigmaW2 * thetaIn[idx];
-        }
+        // Sigma' = a Sigma + b;  Theta' = (NTK) a Sigma + b + a Theta,  (SP) fan_in Sigma + 1[bias] + a Theta.
+        var ntk = parameterization == Parameterization.Ntk;
+        var (thetaFromSigma, thetaOffset) = ntk ? (sigmaW2, sigmaB2) : (fanIn, hasBias ? 1.0 : 0.0);
+        Blas.AffinePair(sigmaIn, thetaIn, sigma, theta, sigmaW2, sigmaB2, thetaFromSigma, thetaOffset);
         return KernelMatrix.FromPacked(kernel.Count, sigma, theta, null, isGaussian: true, isFreshAffine: true);
     }
 

@@ -36,13 +36,10 @@ public sealed record NumericActivationRule(
         if (q1 <= 0 || q2 <= 0)
             return new ActivationMoments(Phi(0) * Phi(0), PhiPrime(0) * PhiPrime(0));
         var c = Math.Clamp(k / Math.Sqrt(q1 * q2), -1, 1);
-        return IsSmooth
-            ? new ActivationMoments(
-                GaussianExpectation.Smooth2D((u, v) => Phi(u) * Phi(v), q1, q2, c),
-                GaussianExpectation.Smooth2D((u, v) => PhiPrime(u) * PhiPrime(v), q1, q2, c))
-            : new ActivationMoments(
-                GaussianExpectation.Split2D((u, v) => Phi(u) * Phi(v), q1, q2, c, Kinks),
-                GaussianExpectation.Split2D((u, v) => PhiPrime(u) * PhiPrime(v), q1, q2, c, Kinks));
+        var (sigma, sigmaDot) = IsSmooth
+            ? GaussianExpectation.Smooth2DProducts(Phi, PhiPrime, q1, q2, c)
+            : GaussianExpectation.Split2DProducts(Phi, PhiPrime, q1, q2, c, Kinks);
+        return new ActivationMoments(sigma, sigmaDot);
     }
 
     public override double Covariance(double q1, double q2, double k)

@@ -34,4 +34,22 @@ public sealed class GaussHermiteTests
         Assert.InRange(GaussHermite.Of(201).Expect(Step), 0.45, 0.47);
         Assert.Equal(0.5, GaussianExpectation.Split(Step, [0.0]), 12);
     }
+
+    [Theory]
+    [InlineData(1.0, 1.0, 0.3)]
+    [InlineData(0.4, 2.5, -0.7)]
+    [InlineData(3.0, 3.0, 0.999)]
+    public void ProductForms_EqualTheGenericTwoDimensionalRules(double q1, double q2, double c)
+    {
+        // One pass for E[f(u)f(v)] and E[h(u)h(v)] must give what the generic rule gives for each product (same nodes).
+        static double Elu(double x) => x > 0 ? x : Math.Exp(x) - 1;
+        static double EluSlope(double x) => x > 0 ? 1 : Math.Exp(x);
+        var (f, h) = GaussianExpectation.Split2DProducts(Elu, EluSlope, q1, q2, c, [0.0]);
+        Assert.Equal(GaussianExpectation.Split2D((u, v) => Elu(u) * Elu(v), q1, q2, c, [0.0]), f, 1e-13);
+        Assert.Equal(GaussianExpectation.Split2D((u, v) => EluSlope(u) * EluSlope(v), q1, q2, c, [0.0]), h, 1e-13);
+        static double Slope(double x) => 1 - Math.Tanh(x) * Math.Tanh(x);
+        var (tf, th) = GaussianExpectation.Smooth2DProducts(Math.Tanh, Slope, q1, q2, c);
+        Assert.Equal(GaussianExpectation.Smooth2D((u, v) => Math.Tanh(u) * Math.Tanh(v), q1, q2, c), tf, 1e-13);
+        Assert.Equal(GaussianExpectation.Smooth2D((u, v) => Slope(u) * Slope(v), q1, q2, c), th, 1e-13);
+    }
 }
