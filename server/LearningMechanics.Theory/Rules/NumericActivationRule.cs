@@ -105,13 +105,55 @@ public sealed record NumericActivationRule(
 
     private static readonly ConditionalWeakTable<NumericActivationRule, ConcurrentDictionary<(double, double), CorrelationTable?>> s_tables = new();
 
-    public override double SecondMoment(double q) => Expect1D(u => Phi(u) * Phi(u), q);
+    public override double SecondMoment(double q) => Diagonal(q).SecondMoment;
 
-    public override double SlopeSecondMoment(double q) => Expect1D(u => PhiPrime(u) * PhiPrime(u), q);
+    public override double SlopeSecondMoment(double q) => Diagonal(q).SlopeSecondMoment;
 
     public override double? SlopeMoment(double q, int k) => Expect1D(u => Math.Pow(PhiPrime(u) * PhiPrime(u), k), q);
 
-    public override double? Mean(double q) => Expect1D(Phi, q);
+    public override double? Mean(double q) => Diagonal(q).Mean;
+
+    /// <summary>E[phi^2], E[phi'^2] and E[phi] at length q.</summary>
+    private readonly record struct DiagonalMoments(double SecondMoment, double SlopeSecondMoment, double Mean);
+
+    /// <summary>
+    /// The one-dimensional moments at length q, memoised per rule: every kernel propagation of the same net (the editor's
+    /// single-probe and pair views, the NTK sample) meets the same lengths, and a memoised value is the value itself.
+    /// </summary>
+    private DiagonalMoments Diagonal(double q)
+    {
+        var cache = s_diagonals.GetValue(this, _ => new ConcurrentDictionary<double, DiagonalMoments>());
+        if (cache.TryGetValue(q, out var moments))
+            return moments;
+        if (cache.Count > MaxCachedDiagonals)
+            cache.Clear();
+        moments = ComputeDiagonal(q);
+        cache[q] = moments;
+        return moments;
+    }
+
+    private DiagonalMoments ComputeDiagonal(double q)
+    {
+        if (!IsSmooth || q <= 0)
+            return new DiagonalMoments(Expect1D(u => Phi(u) * Phi(u), q), Expect1D(u => PhiPrime(u) * PhiPrime(u), q), Expect1D(Phi, q));
+        // One pass over the Gauss–Hermite nodes, phi and phi' evaluated once per node.
+        var rule = GaussHermite.Of(GaussianExpectation.HermiteOrder1D);
+        var scale = Math.Sqrt(q);
+        double second = 0, slope = 0, mean = 0;
+        for (var i = 0; i < rule.Count; i++)
+        {
+            var u = scale * rule.Nodes[i];
+            var (value, derivative, weight) = (Phi(u), PhiPrime(u), rule.Weights[i]);
+            second += weight * (value * value);
+            slope += weight * (derivative * derivative);
+            mean += weight * value;
+        }
+        return new DiagonalMoments(second, slope, mean);
+    }
+
+    private const int MaxCachedDiagonals = 4096;
+
+    private static readonly ConditionalWeakTable<NumericActivationRule, ConcurrentDictionary<double, DiagonalMoments>> s_diagonals = new();
 
     public override double LengthMapSlope(double q)
     {
