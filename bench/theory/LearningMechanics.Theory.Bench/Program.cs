@@ -44,7 +44,8 @@ foreach (var (kind, sigmaW2, sigmaB2) in new[]
     // Kinked phi build one arccos-grid table of 257 split quadratures per layer length: seconds cold, so timed once.
     var cold = Median(kind == ActivationKind.ELU ? 1 : Math.Max(3, runs / 4), () => { NumericActivationRule.ClearTables(); All(); });
     var analyzeOnly = Median(runs, () => TheoryEngine.Analyze(graph));
-    Console.WriteLine($"{name}: all predictions {warm:F1} ms warm (tables memoised), {cold:F1} ms with tables rebuilt; Analyze alone {analyzeOnly:F2} ms; eta_crit = {etaCrit:G6}");
+    var cpu = MedianCpu(runs, () => All());
+    Console.WriteLine($"{name}: all predictions {warm:F1} ms warm (tables memoised; {cpu:F1} ms of CPU, all threads), {cold:F1} ms with tables rebuilt; Analyze alone {analyzeOnly:F2} ms; eta_crit = {etaCrit:G6}");
 }
 Console.WriteLine();
 
@@ -81,6 +82,24 @@ static double Median(int count, Action action)
         var stopwatch = Stopwatch.StartNew();
         action();
         times[run] = stopwatch.Elapsed.TotalMilliseconds;
+    }
+    Array.Sort(times);
+    return times[count / 2];
+}
+
+// CPU time of the process per call (all threads): on a shared machine a wall-clock median includes time the scheduler gave
+// to other processes, while CPU time does not (it does include the pair loop's second thread when it runs in parallel).
+static double MedianCpu(int count, Action action)
+{
+    var process = System.Diagnostics.Process.GetCurrentProcess();
+    var times = new double[count];
+    for (var run = 0; run < count; run++)
+    {
+        process.Refresh();
+        var start = process.TotalProcessorTime;
+        action();
+        process.Refresh();
+        times[run] = (process.TotalProcessorTime - start).TotalMilliseconds;
     }
     Array.Sort(times);
     return times[count / 2];

@@ -38,6 +38,26 @@ public static class GaussianExpectation
         return sum;
     }
 
+    /// <summary>Two expectations E[f1(z)], E[f2(z)] at once, f = (f1, f2) smooth between the breakpoints (in z units).</summary>
+    public static (double First, double Second) SplitPair(Func<double, (double, double)> f, IEnumerable<double> zBreaks)
+    {
+        var edges = Edges(zBreaks);
+        double first = 0, second = 0;
+        for (var piece = 0; piece + 1 < edges.Count; piece++)
+        {
+            var (mid, half) = ((edges[piece] + edges[piece + 1]) / 2, (edges[piece + 1] - edges[piece]) / 2);
+            for (var i = 0; i < LegendreOrder; i++)
+            {
+                var z = mid + half * s_abscissas[i];
+                var weight = s_weights[i] * half * Density(z);
+                var (a, b) = f(z);
+                first += weight * a;
+                second += weight * b;
+            }
+        }
+        return (first, second);
+    }
+
     /// <summary>
     /// E[g(u1, u2)] with u1 = sqrt(q1) z1, u2 = sqrt(q2)(c z1 + sqrt(1-c²) z2), z1, z2 i.i.d. N(0,1), on the tensor
     /// Gauss–Hermite grid (THEORY.md §15). For smooth g.

@@ -39,7 +39,7 @@ public static class Activations
         "SELU",
         x => SeluLambda * (x > 0 ? x : SeluAlpha * (Math.Exp(x) - 1)),
         x => SeluLambda * (x > 0 ? 1 : SeluAlpha * Math.Exp(x)),
-        [0.0]);
+        [0.0]) { Conditional = new EluConditional(SeluLambda, SeluAlpha) };
 
     public static NumericActivationRule Relu6 { get; } = new("ReLU6", x => Math.Clamp(x, 0, 6), x => 0 < x && x < 6 ? 1 : 0, [0.0, 6.0]);
 
@@ -50,7 +50,7 @@ public static class Activations
         $"ELU({alpha:G4})",
         x => x > 0 ? x : alpha * (Math.Exp(x) - 1),
         x => x > 0 ? 1 : alpha * Math.Exp(x),
-        [0.0]);
+        [0.0]) { Conditional = new EluConditional(1, alpha) };
 
     private static readonly NumericActivationRule s_eluDefault = Elu(1.0);
 

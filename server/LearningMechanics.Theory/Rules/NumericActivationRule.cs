@@ -31,6 +31,12 @@ public sealed record NumericActivationRule(
 
     public bool IsSmooth => Kinks.IsDefaultOrEmpty;
 
+    /// <summary>
+    /// (E[phi(m + s z)], E[phi'(m + s z)]) in closed form when the activation has one (the ELU family): the bivariate
+    /// moments then need a 1-D quadrature only. Null: iterated 2-D quadrature.
+    /// </summary>
+    internal EluConditional? Conditional { get; init; }
+
     public override ActivationMoments Moments(double q1, double q2, double k)
     {
         if (q1 <= 0 || q2 <= 0)
@@ -38,8 +44,28 @@ public sealed record NumericActivationRule(
         var c = Math.Clamp(k / Math.Sqrt(q1 * q2), -1, 1);
         var (sigma, sigmaDot) = IsSmooth
             ? GaussianExpectation.Smooth2DProducts(Phi, PhiPrime, q1, q2, c)
-            : GaussianExpectation.Split2DProducts(Phi, PhiPrime, q1, q2, c, Kinks);
+            : Conditional is { } conditional && 1 - c * c > 1e-12
+                ? ConditionalMoments(conditional, q1, q2, c)
+                : GaussianExpectation.Split2DProducts(Phi, PhiPrime, q1, q2, c, Kinks);
         return new ActivationMoments(sigma, sigmaDot);
+    }
+
+    /// <summary>
+    /// E[phi(u1) phi(u2)] and E[phi'(u1) phi'(u2)] as E_{z1}[phi(u1) E[phi(u2) | z1]]: given z1, u2 ~ N(s2 c z1, s2^2 (1 - c^2)),
+    /// whose expectations <paramref name="conditional"/> knows in closed form; the outer integral is split at the kinks.
+    /// </summary>
+    private (double Sigma, double SigmaDot) ConditionalMoments(EluConditional conditional, double q1, double q2, double c)
+    {
+        var (s1, s2) = (Math.Sqrt(q1), Math.Sqrt(q2));
+        var spread = s2 * Math.Sqrt(1 - c * c);
+        return GaussianExpectation.SplitPair(
+            z1 =>
+            {
+                var u1 = s1 * z1;
+                var (value, slope) = conditional.Expect(s2 * c * z1, spread);
+                return (Phi(u1) * value, PhiPrime(u1) * slope);
+            },
+            Kinks.Select(kink => kink / s1));
     }
 
     public override double Covariance(double q1, double q2, double k)
@@ -49,7 +75,9 @@ public sealed record NumericActivationRule(
         var c = Math.Clamp(k / Math.Sqrt(q1 * q2), -1, 1);
         return IsSmooth
             ? GaussianExpectation.Smooth2D((u, v) => Phi(u) * Phi(v), q1, q2, c)
-            : GaussianExpectation.Split2D((u, v) => Phi(u) * Phi(v), q1, q2, c, Kinks);
+            : Conditional is { } conditional && 1 - c * c > 1e-12
+                ? ConditionalMoments(conditional, q1, q2, c).Sigma
+                : GaussianExpectation.Split2D((u, v) => Phi(u) * Phi(v), q1, q2, c, Kinks);
     }
 
     /// <summary>

@@ -52,4 +52,25 @@ public sealed class GaussHermiteTests
         Assert.Equal(GaussianExpectation.Smooth2D((u, v) => Math.Tanh(u) * Math.Tanh(v), q1, q2, c), tf, 1e-13);
         Assert.Equal(GaussianExpectation.Smooth2D((u, v) => Slope(u) * Slope(v), q1, q2, c), th, 1e-13);
     }
+
+    [Theory]
+    [InlineData(1.0, 1.0, 0.3)]
+    [InlineData(0.2, 4.0, -0.8)]
+    [InlineData(2.0, 2.0, 0.995)]
+    [InlineData(900.0, 900.0, 0.5)]
+    [InlineData(1e-3, 1e-3, -0.2)]
+    public void EluFamily_ClosedFormInnerExpectation_AgreesWithTwoDimensionalQuadrature(double q1, double q2, double c)
+    {
+        // The ELU/SELU rules integrate u2 given u1 in closed form (EluConditional); the iterated split Gauss–Legendre
+        // quadrature is the independent reference.
+        foreach (var rule in new[] { LearningMechanics.Theory.Rules.Activations.Elu(1.0), LearningMechanics.Theory.Rules.Activations.Elu(0.5), LearningMechanics.Theory.Rules.Activations.Selu })
+        {
+            var moments = rule.Moments(q1, q2, c * Math.Sqrt(q1 * q2));
+            var sigma = GaussianExpectation.Split2D((u, v) => rule.Phi(u) * rule.Phi(v), q1, q2, c, rule.Kinks);
+            var sigmaDot = GaussianExpectation.Split2D((u, v) => rule.PhiPrime(u) * rule.PhiPrime(v), q1, q2, c, rule.Kinks);
+            var scale = Math.Sqrt(rule.SecondMoment(q1) * rule.SecondMoment(q2));
+            Assert.True(Math.Abs(moments.Sigma - sigma) <= 1e-9 * scale, $"{rule.Name} Sigma {moments.Sigma:R} vs {sigma:R}");
+            Assert.True(Math.Abs(moments.SigmaDot - sigmaDot) <= 1e-9 * Math.Sqrt(rule.SlopeSecondMoment(q1) * rule.SlopeSecondMoment(q2)), $"{rule.Name} SigmaDot {moments.SigmaDot:R} vs {sigmaDot:R}");
+        }
+    }
 }
