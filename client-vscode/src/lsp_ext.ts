@@ -179,8 +179,8 @@ export interface ReportWeights {
   readonly spectralNorm: number | null;
   readonly stableRank: number | null;
   readonly alpha: number | null;
-  /** `Fitted`, `Failed` or `Skipped`. */
-  readonly alphaStatus: string;
+  /** `Success`, `Failed`, `Skipped`, or `Pending` while the server is still computing the spectra (the ONNX second phase). */
+  readonly alphaStatus: 'Success' | 'Failed' | 'Skipped' | 'Pending';
   readonly alphaNote: string | null;
 }
 

@@ -206,7 +206,7 @@ function layerTable(model: ModelReport): HTMLElement {
       const cells = [String(l.depth), l.name, l.op, l.inputShape, l.outputShape, l.parameters.toLocaleString('en-US'), num(l.predictedQ), num(measured)];
       if (hasWeights) {
         const w = l.weights;
-        cells.push(w ? num(w.sigmaW2) : '', w ? num(w.spectralNorm) : '', w ? (w.alpha != null ? `${num(w.alpha)} (${w.alphaStatus})` : w.alphaStatus) : '');
+        cells.push(w ? num(w.sigmaW2) : '', w ? num(w.spectralNorm) : '', w ? (w.alpha != null ? `${num(w.alpha)} (${w.alphaStatus})` : w.alphaStatus === 'Pending' ? 'computing…' : w.alphaStatus) : '');
       }
       body.append(element('tr', { title: l.description }, ...cells.map(c => element('td', {}, c))));
     }
