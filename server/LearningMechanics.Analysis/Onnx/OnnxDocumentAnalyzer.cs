@@ -40,6 +40,15 @@ public static class OnnxDocumentAnalyzer
 
     public const string SpectraHashSuffix = "+spectra";
 
+    /// <summary>
+    /// True when two content hashes name the same file content, with or without the spectra phase: a verdict recorded
+    /// before the background spectra finished still belongs to the analysis that has them, and the other way round.
+    /// </summary>
+    public static bool SameContent(string a, string b) => Strip(a) == Strip(b);
+
+    private static string Strip(string hash) =>
+        hash.EndsWith(SpectraHashSuffix, StringComparison.Ordinal) ? hash[..^SpectraHashSuffix.Length] : hash;
+
     /// <summary>Runs the ONNX Runtime probe on an analysed file and pairs each measured q with the predicted one.</summary>
     public static OnnxProbeResult Measure(OnnxDocumentAnalysis analysis, OnnxProbeOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using LearningMechanics.Analysis;
+using LearningMechanics.Analysis.Onnx;
 using LearningMechanics.Server.Conversions;
 using LearningMechanics.Server.Documents;
 using LearningMechanics.Server.Protocol;
@@ -14,7 +15,7 @@ public static class DiagnosticsPublisher
         if (state.Verdicts.TryGetValue(uri, out var verdicts))
         {
             var current = analysis.Models.Select(m => m.Graph.Name).ToHashSet(StringComparer.Ordinal);
-            findings = findings.Concat(verdicts.Values.Where(v => current.Contains(v.ModelName) && v.ContentHash == analysis.ContentHash).Select(v => v.Finding));
+            findings = findings.Concat(verdicts.Values.Where(v => current.Contains(v.ModelName) && OnnxDocumentAnalyzer.SameContent(v.ContentHash, analysis.ContentHash)).Select(v => v.Finding));
         }
         return findings.Select(ToLsp.Diagnostic).ToArray();
     }

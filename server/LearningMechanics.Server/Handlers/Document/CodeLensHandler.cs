@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LearningMechanics.Analysis;
+using LearningMechanics.Analysis.Onnx;
 using LearningMechanics.Server.Conversions;
 using LearningMechanics.Server.Protocol;
 
@@ -34,7 +35,7 @@ public sealed class CodeLensHandler(ServerState state) : IRequestHandler<CodeLen
         else
             _lastWithModels.TryRemove(document.Uri, out _);
         state.Verdicts.TryGetValue(document.Uri, out var verdicts);
-        return Lenses.For(analysis, name => verdicts is not null && verdicts.TryGetValue(name, out var v) && v.ContentHash == analysis.ContentHash ? v : null)
+        return Lenses.For(analysis, name => verdicts is not null && verdicts.TryGetValue(name, out var v) && OnnxDocumentAnalyzer.SameContent(v.ContentHash, analysis.ContentHash) ? v : null)
             .Select(lens => ToLsp.CodeLens(lens, document.Uri))
             .ToArray();
     }

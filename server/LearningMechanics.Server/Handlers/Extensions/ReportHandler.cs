@@ -23,11 +23,11 @@ public sealed class ReportHandler(ServerState state) : IRequestHandler<ReportPar
         var analysis = await state.Scheduler.GetAsync(document, cancellationToken).ConfigureAwait(false);
         state.Verdicts.TryGetValue(document.Uri, out var verdicts);
         ValidationVerdict? VerdictOf(string model) =>
-            verdicts is not null && verdicts.TryGetValue(model, out var v) && v.ContentHash == analysis.ContentHash ? v : null;
+            verdicts is not null && verdicts.TryGetValue(model, out var v) && OnnxDocumentAnalyzer.SameContent(v.ContentHash, analysis.ContentHash) ? v : null;
         state.LrResults.TryGetValue(document.Uri, out var lrResults);
         (LearningMechanics.Analysis.Validation.LrLimitResult?, LearningMechanics.Analysis.Validation.LrRangeResult?) LrOf(string model) =>
             lrResults is not null && lrResults.TryGetValue(model, out var r)
-                ? (r.Limit?.ContentHash == analysis.ContentHash ? r.Limit : null, r.Range?.ContentHash == analysis.ContentHash ? r.Range : null)
+                ? (r.Limit is { } limit && OnnxDocumentAnalyzer.SameContent(limit.ContentHash, analysis.ContentHash) ? r.Limit : null, r.Range is { } range && OnnxDocumentAnalyzer.SameContent(range.ContentHash, analysis.ContentHash) ? r.Range : null)
                 : (null, null);
         if (!Analyzer.IsOnnx(document.Path))
             return ModelReports.For(analysis, request.ModelName, VerdictOf, lrOf: LrOf);
