@@ -57,8 +57,12 @@ public abstract record ActivationRule
     /// </summary>
     public virtual CorrelationTable? TableFor(double q1, double q2, CancellationToken cancellationToken = default) => null;
 
-    /// <summary>The table at lengths q1, q2 if one was already built (memoised), without building one.</summary>
-    public virtual CorrelationTable? CachedTableFor(double q1, double q2) => null;
+    /// <summary>
+    /// True when this rule's tables agree with direct quadrature to display precision, so one is built (and memoised) even
+    /// for a few pairs: results then do not depend on whether a table happened to exist, and the propagations of one
+    /// analysis (single probe, pair, NTK sample) share the tables of their common lengths.
+    /// </summary>
+    public virtual bool TablesStandInForQuadrature => false;
 
     /// <summary>Applies the rule to every pair of probes of a Gaussian kernel (tables where they pay off).</summary>
     public KernelMatrix Apply(KernelMatrix kernel) => Apply(kernel, KernelQuadrature.Tabulated);
@@ -105,9 +109,9 @@ public abstract record ActivationRule
                 {
                     var pairs = a == b ? sizes[a] * (sizes[a] - 1) / 2 : sizes[a] * sizes[b];
                     if (lengths[a] > 0 && lengths[b] > 0)
-                        tables[a * groups + b] = tables[b * groups + a] = pairs >= MinPairsPerTable
+                        tables[a * groups + b] = tables[b * groups + a] = pairs >= MinPairsPerTable || (pairs > 0 && TablesStandInForQuadrature)
                             ? TableFor(lengths[a], lengths[b], cancellationToken)
-                            : CachedTableFor(lengths[a], lengths[b]);
+                            : null;
                 }
         }
 

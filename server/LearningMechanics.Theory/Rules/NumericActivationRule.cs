@@ -97,14 +97,8 @@ public sealed record NumericActivationRule(
             : KinkedTable(k.Item1, k.Item2, cancellationToken));
     }
 
-    /// <summary>Smooth phi only: a Mehler table agrees with direct quadrature to 1e-9, so reusing one does not make results
-    /// depend on what was computed before at any displayed precision; kinked tables (up to 1e-3) are not reused.</summary>
-    public override CorrelationTable? CachedTableFor(double q1, double q2)
-    {
-        if (!IsSmooth || !s_tables.TryGetValue(this, out var cache))
-            return null;
-        return cache.TryGetValue(q1 <= q2 ? (q1, q2) : (q2, q1), out var table) ? table : null;
-    }
+    /// <summary>Smooth phi only: a Mehler table agrees with direct quadrature to 1e-9; kinked tables (up to 1e-3) do not stand in for it.</summary>
+    public override bool TablesStandInForQuadrature => IsSmooth;
 
     /// <summary>
     /// Largest measured table error (relative to F(1), D(1)) accepted for kinked phi; above it pairs use direct quadrature.
