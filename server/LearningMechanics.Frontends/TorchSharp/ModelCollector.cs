@@ -115,7 +115,7 @@ internal sealed class ModelCollector(ReaderContext context)
         {
             foreach (var type in tree.GetRoot(context.Cancellation).DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>())
             {
-                if (context.Types.TryAdd(type.Identifier.ValueText, type))
+                if (!context.AmbiguousTypes.ContainsKey(type.Identifier.ValueText) && context.Types.TryAdd(type.Identifier.ValueText, type))
                     context.ExternalTypes.Add(type);
             }
         }
