@@ -10,7 +10,8 @@ namespace LearningMechanics.Frontends.TorchSharp;
 /// The TorchSharp documents of a workspace (open editor copies and files on disk). Each keeps its last syntax tree, and
 /// edits reparse incrementally (<see cref="SyntaxTree.WithChangedText"/>). A document is read together with the documents
 /// that declare the type names it mentions and does not declare itself (<see cref="WorkspaceDependencies"/>, followed
-/// transitively), so a block class declared in one file can be used by a model class in another; the models and findings
+/// transitively) and with the documents that name its types (possible instantiation sites, which supply constructor
+/// arguments), so a block class declared in one file can be used by a model class in another; the models and findings
 /// of a document are only its own. A name declared in the document itself always means its own declaration; a name
 /// declared in several other documents is ambiguous and never guessed (the reader makes it an Unknown naming the files).
 /// A result is reused while the document and its dependencies are unchanged; otherwise it is re-read when asked for
@@ -133,6 +134,17 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
         var ambiguous = new SortedDictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Queue<string>(document.Names.Mentioned);
+        // Documents that name one of this document's types may instantiate it (a training program supplying constructor
+        // arguments): they are read with it too.
+        foreach (var (otherPath, other) in _documents)
+        {
+            if (otherPath != path && other.Names.Mentioned.Overlaps(own) && !included.ContainsKey(otherPath))
+            {
+                included[otherPath] = other;
+                foreach (var mentioned in other.Names.Mentioned)
+                    pending.Enqueue(mentioned);
+            }
+        }
         while (pending.TryDequeue(out var name))
         {
             if (!seen.Add(name) || own.Contains(name) || !declaredBy.TryGetValue(name, out var paths))
