@@ -20,12 +20,16 @@ namespace LearningMechanics.Frontends.TorchSharp;
 public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
 {
     // Result and Parts are null for a document added but not read yet (Add): Get reads it on first use.
-    private sealed record Document(SourceText Text, SyntaxTree Tree, ReadResult? Result, WorkspaceDependencies? ReadWith, PartCache? Parts)
+    private sealed record Document(SourceText Text, SyntaxTree Tree, ReadResult? Result, WorkspaceDependencies? ReadWith, PartCache? Parts,
+        DocumentNames? PreviousNames = null, TextChange? Change = null)
     {
         private DocumentNames? _names;
         private string? _hash;
 
-        public DocumentNames Names => _names ??= DocumentNames.Of(Tree);
+        public DocumentNames Names => _names ??= DocumentNames.Of(Tree, PreviousNames, Change);
+
+        /// <summary>The names if already computed, without computing them.</summary>
+        public DocumentNames? KnownNames => _names;
 
         public string Hash => _hash ??= Convert.ToHexString(Text.GetContentHash().AsSpan(0, 8));
     }
@@ -45,7 +49,7 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
         }
         var sourceText = SourceText.From(text ?? "");
         var tree = CSharpSyntaxTree.ParseText(sourceText, _reader.ParseOptions, path, ct);
-        return Store(path, sourceText, tree, null, ct);
+        return Store(path, sourceText, tree, null, null, ct);
     }
 
     /// <summary>
@@ -58,7 +62,9 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
         if (_documents.TryGetValue(path, out var existing) && existing.Text.ToString() == text)
             return;
         var sourceText = SourceText.From(text);
-        _documents[path] = new Document(sourceText, CSharpSyntaxTree.ParseText(sourceText, _reader.ParseOptions, path), null, null, null);
+        var document = new Document(sourceText, CSharpSyntaxTree.ParseText(sourceText, _reader.ParseOptions, path), null, null, null);
+        _ = document.Names; // Here (the server's background indexing), not on the first analysis.
+        _documents[path] = document;
     }
 
     /// <summary>Applies one LSP-style edit (0-based offsets in UTF-16 units) to the cached document.</summary>
@@ -76,7 +82,7 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
             return ReadResult.Empty;
         return document.Result is { } result && document.ReadWith is { } readWith && readWith.SameAs(Dependencies(path, document))
             ? result
-            : Store(path, document.Text, document.Tree, document, ct);
+            : Store(path, document.Text, document.Tree, document, null, ct);
     }
 
     public bool TryGet(string path, out ReadResult result)
@@ -112,11 +118,13 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
     {
         var newText = previous.Text.WithChanges(change);
         var tree = previous.Tree.WithChangedText(newText);
-        return Store(path, newText, tree, previous, ct);
+        return Store(path, newText, tree, previous, change, ct);
     }
 
     private WorkspaceDependencies Dependencies(string path, Document document)
     {
+        if (_documents.Count == 0 || _documents.Count == 1 && _documents.ContainsKey(path))
+            return WorkspaceDependencies.None;
         var declaredBy = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (otherPath, other) in _documents)
         {
@@ -166,9 +174,12 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
             string.Join(";", included.Select(d => d.Key + "=" + d.Value.Hash)) + (ambiguous.Count == 0 ? "" : "|ambiguous:" + string.Join(";", ambiguous.Keys)));
     }
 
-    private ReadResult Store(string path, SourceText text, SyntaxTree tree, Document? previous, CancellationToken ct)
+    private ReadResult Store(string path, SourceText text, SyntaxTree tree, Document? previous, TextChange? change, CancellationToken ct)
     {
-        var fresh = new Document(text, tree, null, null, null);
+        // Get re-reads the same text (no change): its names are the stored ones.
+        var fresh = previous is not null && change is null && ReferenceEquals(previous.Tree, tree)
+            ? previous with { Result = null, ReadWith = null, Parts = null }
+            : new Document(text, tree, null, null, null, previous?.KnownNames, change);
         var dependencies = Dependencies(path, fresh);
         var (result, parts) = _reader.Read(tree, dependencies.Trees, dependencies.Ambiguous, previous?.Parts, ct);
         var stored = fresh with { Result = result, ReadWith = dependencies, Parts = parts };

@@ -96,4 +96,20 @@ public sealed class WorkspaceTests
         Assert.NotEqual(before, workspace.DependencyStamp(s_model));
         Assert.Equal(544 + 2 * 2 * 1056 + 66, Assert.Single(workspace.Get(s_model).Models).ParameterCount);
     }
+
+    [Fact]
+    public void EditIntroducingAnotherFilesClass_MakesItADependency_AndRemovingItDropsIt()
+    {
+        var workspace = new TorchSharpWorkspace();
+        workspace.Add("/ws/Blocks.cs", File.ReadAllText(s_blocks));
+        const string text = "using TorchSharp;\nusing static TorchSharp.torch.nn;\npublic static class P\n{\n    public static void A() { var m = Sequential(Linear(2, 2)); }\n    public static void B() { }\n}\n";
+        workspace.Update("/ws/P.cs", text);
+        Assert.Equal("", workspace.DependencyStamp("/ws/P.cs"));
+        var at = text.IndexOf("B() { ", StringComparison.Ordinal) + "B() { ".Length;
+        const string use = "var r = new ResidualBlock(\"r\", 4); ";
+        workspace.Edit("/ws/P.cs", at, 0, use);
+        Assert.Contains("Blocks.cs", workspace.DependencyStamp("/ws/P.cs"), StringComparison.Ordinal);
+        workspace.Edit("/ws/P.cs", at, use.Length, "");
+        Assert.Equal("", workspace.DependencyStamp("/ws/P.cs"));
+    }
 }
