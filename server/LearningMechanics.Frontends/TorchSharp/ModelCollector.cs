@@ -131,6 +131,15 @@ internal sealed class ModelCollector(ReaderContext context)
         {
             var root = (CompilationUnitSyntax)tree.GetRoot(context.Cancellation);
             bool Names(SyntaxNode node) => node.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && own.Contains(t.ValueText));
+            // A class of this document used inside another document's module class is a block of that model, not a model.
+            foreach (var user in root.DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>().Where(context.IsModuleType))
+            {
+                foreach (var token in user.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken) && own.Contains(t.ValueText)))
+                {
+                    if (context.Types.TryGetValue(token.ValueText, out var block) && block.SyntaxTree == context.Tree)
+                        context.SubmoduleTypes.Add(block);
+                }
+            }
             var globals = root.Members.OfType<GlobalStatementSyntax>().ToList();
             if (globals.Count > 0 && globals.Any(Names))
                 RunStatements(globals.Select(g => g.Statement));
