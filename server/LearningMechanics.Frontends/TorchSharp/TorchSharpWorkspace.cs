@@ -34,6 +34,12 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
         public string Hash => _hash ??= Convert.ToHexString(Text.GetContentHash().AsSpan(0, 8));
     }
 
+    /// <summary>Documents naming this document's types that are read with it as instantiation sites (in path order).</summary>
+    public const int MaxSites = 8;
+
+    /// <summary>Documents one document is read with at most; beyond, names stay unresolved (Unknown with a reason).</summary>
+    public const int MaxDependencies = 64;
+
     private readonly TorchSharpReader _reader = reader ?? TorchSharpReader.Shared;
     private readonly ConcurrentDictionary<string, Document> _documents = new(StringComparer.Ordinal);
 
@@ -144,10 +150,12 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
         var pending = new Queue<string>(document.Names.Mentioned);
         // Documents that name one of this document's types may instantiate it (a training program supplying constructor
         // arguments): they are read with it too.
-        foreach (var (otherPath, other) in _documents)
+        var sites = 0;
+        foreach (var (otherPath, other) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
-            if (otherPath != path && other.Names.Mentioned.Overlaps(own) && !included.ContainsKey(otherPath))
+            if (otherPath != path && sites < MaxSites && other.Names.Mentioned.Overlaps(own) && !included.ContainsKey(otherPath))
             {
+                sites++;
                 included[otherPath] = other;
                 foreach (var mentioned in other.Names.Mentioned)
                     pending.Enqueue(mentioned);
@@ -162,7 +170,7 @@ public sealed class TorchSharpWorkspace(TorchSharpReader? reader = null)
                 ambiguous[name] = [.. paths.Order(StringComparer.Ordinal)];
                 continue;
             }
-            if (included.ContainsKey(paths[0]) || !_documents.TryGetValue(paths[0], out var declaring))
+            if (included.ContainsKey(paths[0]) || included.Count >= MaxDependencies || !_documents.TryGetValue(paths[0], out var declaring))
                 continue;
             included[paths[0]] = declaring;
             foreach (var mentioned in declaring.Names.Mentioned)
