@@ -8,6 +8,7 @@ namespace LearningMechanics.Server.Workspace;
 /// (<see cref="Analyzer.CurrentHash"/>), no longer matches. Their diagnostics are pushed as after any analysis; then the
 /// client is asked to refresh code lenses, inlay hints and pulled diagnostics. A document whose hash still matches is
 /// left alone, so two documents that depend on each other do not re-analyse each other forever.
+/// Runs after every C# analysis, so a document whose dependencies changed while it was read is read again.
 /// </summary>
 public sealed class DependantRefresher(ServerState state)
 {
@@ -24,11 +25,13 @@ public sealed class DependantRefresher(ServerState state)
             var reanalyses = new List<Task<DocumentAnalysis?>>();
             foreach (var document in state.Documents.All)
             {
-                if (document.Uri == changedUri || !document.Path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+                // The changed document itself is checked too: a file registered while it was being read (the folder is
+                // indexed in the background) makes its own fresh analysis out of date.
+                if (!document.Path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
                     continue;
                 if (state.Scheduler.LastCompleted(document.Uri) is not { } last || last.ContentHash == state.Analyzer.CurrentHash(document.Path, document.Text))
                     continue;
-                state.Log.Info($"re-analysing {document.Path}: a document it is read with changed");
+                state.Log.Info($"re-analysing {document.Path}: a document it is read with changed ({changedUri ?? "workspace indexed"})");
                 reanalyses.Add(state.Scheduler.ReanalyseAsync(document, CancellationToken.None));
             }
             if (reanalyses.Count == 0)
