@@ -36,6 +36,21 @@ public sealed class Analyzer
     /// <summary>Adds a C# file's text to <see cref="Workspace"/> without reading or analysing it.</summary>
     public void RegisterCSharp(string path, string text) => Workspace?.Add(path, text);
 
+    /// <summary>Removes a C# file from <see cref="Workspace"/> (deleted, or an editor copy with no file behind it closed).</summary>
+    public void ForgetCSharp(string path) => Workspace?.Close(path);
+
+    /// <summary>
+    /// The content hash an analysis of this text would carry now: with a workspace, a C# document's hash covers the
+    /// documents it is read with (<see cref="TorchSharpWorkspace.DependencyStamp"/>), so an analysis whose hash differs is
+    /// out of date although its own text is unchanged (a block class in another file was edited).
+    /// </summary>
+    public string CurrentHash(string path, string text) =>
+        WithStamp(ContentHash(text), Workspace is { } workspace && IsCSharp(path) ? workspace.DependencyStamp(path) : "");
+
+    private static string WithStamp(string hash, string stamp) => stamp.Length == 0 ? hash : hash + "+" + ContentHash(stamp);
+
+    private static bool IsCSharp(string path) => path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Analyses a document; an .onnx document is read from disk (its editor text is irrelevant), see <see cref="AnalyzeOnnx"/>.</summary>
     public DocumentAnalysis Analyze(string path, string text, CancellationToken cancellationToken = default)
     {
@@ -104,6 +119,8 @@ public sealed class Analyzer
     private DocumentAnalysis AnalyzeCSharp(string path, string text, string hash, CancellationToken cancellationToken)
     {
         var read = Workspace is { } workspace ? workspace.Update(path, text, cancellationToken) : TorchSharpReader.Shared.Read(path, text, cancellationToken);
+        if (Workspace is { } workspaceRead)
+            hash = WithStamp(hash, workspaceRead.ReadStamp(path));
         var models = read.Models.Select(graph => ModelAnalyzer.Analyze(graph, cancellationToken)).ToImmutableArray();
         var findings = read.Findings.Concat(models.SelectMany(m => m.Findings))
             .OrderBy(f => f.Span?.StartLine ?? -1).ThenBy(f => f.Span?.StartCharacter ?? -1)

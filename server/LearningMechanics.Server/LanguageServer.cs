@@ -34,15 +34,18 @@ public sealed class LanguageServer : IDisposable
             new JsonRpcMethodAttribute(Transport.FrameSanitizer.MalformedMethod) { UseSingleObjectParameterDeserialization = true });
 
         var client = new ClientConnection(_rpc, log);
-        var analyzer = new Analyzer { DeferOnnxSpectra = true };
+        var analyzer = new Analyzer { DeferOnnxSpectra = true, Workspace = new LearningMechanics.Frontends.TorchSharp.TorchSharpWorkspace() };
         var scheduler = new AnalysisScheduler(analyzer, log, options.Debounce);
         State = new ServerState(new DocumentStore(), scheduler, client, log) { Analyzer = analyzer };
+        State.Dependants = new Workspace.DependantRefresher(State);
         OnnxSpectra = new OnnxSpectraScheduler(State);
         scheduler.Analysed += async (document, analysis) =>
         {
             State.Status.AnalysisEnded(document.Uri);
             await DiagnosticsPublisher.PushAsync(State, document, analysis).ConfigureAwait(false);
             await OnnxSpectra.OnAnalysedAsync(document, analysis).ConfigureAwait(false);
+            if (document.Path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+                State.Dependants.Refresh(document.Uri);
         };
         scheduler.Closed += OnnxSpectra.Cancel;
 

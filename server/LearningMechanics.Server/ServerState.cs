@@ -31,6 +31,12 @@ public sealed class ServerState(DocumentStore documents, AnalysisScheduler sched
 
     public ServerSettings Settings { get; set; } = new();
 
+    /// <summary>The workspace folders' local paths (from initialize), whose C# files are read with the open documents.</summary>
+    public IReadOnlyList<string> WorkspaceRoots { get; set; } = [];
+
+    /// <summary>Re-analyses the open documents that depend on a changed C# document (set by the server).</summary>
+    public Workspace.DependantRefresher Dependants { get; set; } = null!;
+
     public bool Initialized { get; set; }
 
     public bool ShutdownRequested { get; set; }

@@ -62,13 +62,23 @@ internal sealed class ModelCollector(ReaderContext context)
                 _ => null,
             })
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var sitesRun = false;
         foreach (var (type, method) in methods)
         {
-            // A helper with required parameters that the document calls runs at its call sites, with real arguments.
-            if (method.ParameterList.Parameters.Any(p => p.Default is null) && invokedNames.Contains(method.Identifier.ValueText))
+            var required = method.ParameterList.Parameters.Any(p => p.Default is null);
+            if (required && !sitesRun)
+            {
+                // Sites in other documents have real arguments: before a factory runs with unknown ones.
+                RunInstantiationSites();
+                sitesRun = true;
+            }
+            // A helper with required parameters that the document (or an instantiation site) calls runs there, with real arguments.
+            if (required && (invokedNames.Contains(method.Identifier.ValueText) || _siteInvoked.Contains(method.Identifier.ValueText)))
                 continue;
             runs.Add((RunMethod(method, type), method, type, method.Identifier.ValueText));
         }
+        if (!sitesRun)
+            RunInstantiationSites();
 
         // Module classes never instantiated by the code above are built with unknown constructor arguments.
         var autoBuilt = new Dictionary<TypeDeclarationSyntax, (int From, int To)>();
@@ -82,6 +92,9 @@ internal sealed class ModelCollector(ReaderContext context)
         }
         foreach (var (type, instance) in context.TopInstances)
         {
+            if (context.ExternalTypes.Contains(type))
+                continue; // A model declared in another document is that document's (this one may be its instantiation site).
+
             if (autoBuilt.TryGetValue(type, out var range) && context.SubmoduleTypes.Contains(type))
             {
                 // A block class only used inside other models: its stand-alone reading (unknown arguments) is not a model.
@@ -102,6 +115,52 @@ internal sealed class ModelCollector(ReaderContext context)
         return new ReadResult(graphs, context.Findings.Where(f => f.Span is not { } span || span.Path == context.Path).ToImmutableArray());
     }
 
+    /// <summary>
+    /// Instantiation sites in other workspace documents (a training program in another file that writes <c>new Net(10)</c>
+    /// or <c>Net.Create(10)</c>) supply the constructor arguments of this document's module classes. Their top-level
+    /// statements and the methods that name one of this document's module classes run as this document's own methods do
+    /// (parameterless first); only the instances of this document's classes are kept, their other effects are dropped.
+    /// </summary>
+    private void RunInstantiationSites()
+    {
+        var own = context.ModuleTypes.Where(t => !context.ExternalTypes.Contains(t) && context.Tree == t.SyntaxTree && !context.TopInstances.ContainsKey(t))
+            .Select(t => t.Identifier.ValueText).ToHashSet(StringComparer.Ordinal);
+        if (own.Count == 0)
+            return;
+        foreach (var tree in context.WorkspaceTrees)
+        {
+            var root = (CompilationUnitSyntax)tree.GetRoot(context.Cancellation);
+            bool Names(SyntaxNode node) => node.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && own.Contains(t.ValueText));
+            // A class of this document used inside another document's module class is a block of that model, not a model.
+            foreach (var user in root.DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>().Where(context.IsModuleType))
+            {
+                foreach (var token in user.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken) && own.Contains(t.ValueText)))
+                {
+                    if (context.Types.TryGetValue(token.ValueText, out var block) && block.SyntaxTree == context.Tree)
+                        context.SubmoduleTypes.Add(block);
+                }
+            }
+            var globals = root.Members.OfType<GlobalStatementSyntax>().ToList();
+            if (globals.Count > 0 && globals.Any(Names))
+                RunStatements(globals.Select(g => g.Statement));
+            var invoked = root.DescendantNodes().OfType<InvocationExpressionSyntax>()
+                .Select(i => i.Expression switch { MemberAccessExpressionSyntax m => m.Name.Identifier.ValueText, SimpleNameSyntax n => n.Identifier.ValueText, _ => null })
+                .OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var methods = root.DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>()
+                .SelectMany(type => type.Members.OfType<MethodDeclarationSyntax>()
+                    .Where(method => (!context.IsModuleType(type) || method.Modifiers.Any(SyntaxKind.StaticKeyword)) && Names(method))
+                    .Select(method => (Type: type, Method: method)))
+                .Where(m => !(m.Method.ParameterList.Parameters.Any(p => p.Default is null) && invoked.Contains(m.Method.Identifier.ValueText)))
+                .OrderBy(m => m.Method.ParameterList.Parameters.Count(p => p.Default is null) == 0 ? 0 : 1)
+                .ThenBy(m => m.Method.SpanStart);
+            foreach (var (type, method) in methods)
+                RunMethod(method, type);
+            _siteInvoked.UnionWith(invoked);
+        }
+    }
+
+    private readonly HashSet<string> _siteInvoked = new(StringComparer.Ordinal);
+
     private void IndexTypes(CompilationUnitSyntax root, ImmutableArray<SyntaxNode> units)
     {
         foreach (var unit in units)
@@ -115,7 +174,7 @@ internal sealed class ModelCollector(ReaderContext context)
         {
             foreach (var type in tree.GetRoot(context.Cancellation).DescendantNodes(n => n is not BlockSyntax).OfType<TypeDeclarationSyntax>())
             {
-                if (context.Types.TryAdd(type.Identifier.ValueText, type))
+                if (!context.AmbiguousTypes.ContainsKey(type.Identifier.ValueText) && context.Types.TryAdd(type.Identifier.ValueText, type))
                     context.ExternalTypes.Add(type);
             }
         }

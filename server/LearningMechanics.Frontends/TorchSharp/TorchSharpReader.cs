@@ -59,7 +59,7 @@ public sealed class TorchSharpReader
     {
         path ??= "";
         var tree = CSharpSyntaxTree.ParseText(text ?? "", _parseOptions, path, cancellationToken: ct);
-        var (result, cache) = Read(tree, [], _lastReadings.TryGetValue(path, out var previous) ? previous : null, ct);
+        var (result, cache) = Read(tree, [], null, _lastReadings.TryGetValue(path, out var previous) ? previous : null, ct);
         if (_lastReadings.Count >= CachedDocuments)
             _lastReadings.Clear();
         _lastReadings[path] = cache;
@@ -67,21 +67,26 @@ public sealed class TorchSharpReader
     }
 
     /// <summary>Reads an already parsed tree (the incremental workspace reuses trees across edits).</summary>
-    internal ReadResult Read(SyntaxTree tree, CancellationToken ct) => Read(tree, [], null, ct).Result;
+    internal ReadResult Read(SyntaxTree tree, CancellationToken ct) => Read(tree, [], null, null, ct).Result;
 
     /// <summary>Reads one document whose classes may use classes declared in the other <paramref name="workspaceTrees"/>.</summary>
-    internal ReadResult Read(SyntaxTree tree, IReadOnlyList<SyntaxTree> workspaceTrees, CancellationToken ct) => Read(tree, workspaceTrees, null, ct).Result;
+    internal ReadResult Read(SyntaxTree tree, IReadOnlyList<SyntaxTree> workspaceTrees, CancellationToken ct) => Read(tree, workspaceTrees, null, null, ct).Result;
 
     /// <summary>
     /// Reads a document part by part (<see cref="DocumentPartition"/>); parts whose key is in <paramref name="previous"/>
     /// (the cache of this document's last reading) are reused, so after an edit only the edited models are read again.
     /// Returns the cache for the next reading. Documents read with other workspace documents are read whole, uncached.
+    /// <paramref name="ambiguous"/>: type names declared in several other workspace documents (name to files); the
+    /// reader never picks one of them.
     /// </summary>
-    internal (ReadResult Result, PartCache Cache) Read(SyntaxTree tree, IReadOnlyList<SyntaxTree> workspaceTrees, PartCache? previous, CancellationToken ct)
+    internal (ReadResult Result, PartCache Cache) Read(SyntaxTree tree, IReadOnlyList<SyntaxTree> workspaceTrees,
+        IReadOnlyDictionary<string, ImmutableArray<string>>? ambiguous, PartCache? previous, CancellationToken ct)
     {
         var path = tree.FilePath;
         var settings = WorkspaceSettings.For(path);
-        var next = new PartCache(settings);
+        ambiguous ??= ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+        var ambiguityKey = string.Join(";", ambiguous.Keys.Order(StringComparer.Ordinal));
+        var next = new PartCache(settings, ambiguityKey);
         try
         {
             SemanticModel? semantic = null;
@@ -99,16 +104,16 @@ public sealed class TorchSharpReader
                 findings.Add(new Finding("settings-invalid", Severity.Warning, $"{problem} ({settings.Path}); its input shapes are not used", new SourceSpan(path, 0, 0, 0, 0)));
             if (workspaceTrees.Count > 0)
             {
-                var whole = new ModelCollector(new ReaderContext(path, tree, semantic, ct) { Settings = settings, WorkspaceTrees = workspaceTrees }).Collect();
+                var whole = new ModelCollector(new ReaderContext(path, tree, semantic, ct) { Settings = settings, WorkspaceTrees = workspaceTrees, AmbiguousTypes = ambiguous }).Collect();
                 return (new ReadResult(whole.Models, findings.ToImmutable().AddRange(whole.Findings)), next);
             }
-            var reusable = previous is not null && ReferenceEquals(previous.Settings, settings) ? previous : null;
+            var reusable = previous is not null && ReferenceEquals(previous.Settings, settings) && previous.AmbiguityKey == ambiguityKey ? previous : null;
             var root = (CompilationUnitSyntax)tree.GetRoot(ct);
             var models = ImmutableArray.CreateBuilder<LearningMechanics.Model.Graph.ModelGraph>();
             foreach (var part in DocumentPartition.Of(root, reusable?.Names ?? [], next.Names, ct))
             {
                 if (reusable is null || !reusable.Parts.TryGetValue(part.Key, out var result))
-                    result = new ModelCollector(new ReaderContext(path, tree, semantic, ct) { Settings = settings, Units = part.Units }).Collect();
+                    result = new ModelCollector(new ReaderContext(path, tree, semantic, ct) { Settings = settings, Units = part.Units, AmbiguousTypes = ambiguous }).Collect();
                 next.Parts[part.Key] = result;
                 models.AddRange(result.Models);
                 findings.AddRange(result.Findings);
@@ -125,15 +130,18 @@ public sealed class TorchSharpReader
             // Design note: user input must never crash the server; an internal failure is reported as a finding.
             var finding = new Finding("reader-internal-error", Severity.Warning,
                 $"the TorchSharp reader failed on this document ({ex.GetType().Name}: {ex.Message})", new SourceSpan(path, 0, 0, 0, 0));
-            return (new ReadResult([], [finding]), new PartCache(settings));
+            return (new ReadResult([], [finding]), new PartCache(settings, ambiguityKey));
         }
     }
 }
 
 /// <summary>The per-part results of one document's last reading, keyed by part text and position (<see cref="DocumentPartition"/>).</summary>
-internal sealed class PartCache(WorkspaceSettings settings)
+internal sealed class PartCache(WorkspaceSettings settings, string ambiguityKey)
 {
     public WorkspaceSettings Settings { get; } = settings;
+
+    /// <summary>The ambiguous workspace type names the parts were read with (a change re-reads every part).</summary>
+    public string AmbiguityKey { get; } = ambiguityKey;
 
     public Dictionary<string, ReadResult> Parts { get; } = new(StringComparer.Ordinal);
 

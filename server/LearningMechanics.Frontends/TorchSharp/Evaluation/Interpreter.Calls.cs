@@ -68,6 +68,8 @@ internal sealed partial class Interpreter
                 {
                     return CallUser(staticMethod, null, EvalArgs(invocation.ArgumentList, frame), frame, invocation);
                 }
+                if (Context.AmbiguousTypes.TryGetValue(typeRef.Name, out var declaringFiles))
+                    return Unknown(AmbiguousReason(typeRef.Name, declaringFiles), invocation);
                 return TorchCall(receiverExpression, name, invocation, symbol, frame);
             case UnknownValue unknown when name is "forward" or "call" && frame.Trace is { } trace:
                 // An unknown module applied in forward still becomes a node, so the graph keeps its shape.
@@ -84,6 +86,9 @@ internal sealed partial class Interpreter
                 return InstanceCall(receiver, name, invocation, symbol, frame);
         }
     }
+
+    private static string AmbiguousReason(string typeName, ImmutableArray<string> files) =>
+        $"'{typeName}' is declared in several workspace files ({string.Join(", ", files.Select(Path.GetFileName))}): the reader does not guess which one is meant";
 
     private static bool IsModuleMethod(string name) =>
         name is "RegisterComponents" or "register_module" or "register_buffer" or "register_parameter" or "parameters" or "to" or "apply" or "modules" or "children";
@@ -231,6 +236,8 @@ internal sealed partial class Interpreter
                     result = new OptimizerOptionsValue();
                     break;
                 default:
+                    if (Context.AmbiguousTypes.TryGetValue(typeName, out var files))
+                        return Unknown(AmbiguousReason(typeName, files), creation);
                     return Unknown($"`new {typeName}(...)` is not evaluated", creation);
             }
         }

@@ -66,7 +66,14 @@ internal sealed partial class Interpreter
                 }
                 return NullValue.Instance;
             case "append" or "Add" or "add_module" or "extend" or "insert" when module is ContainerModule container:
-                foreach (var arg in EvalArgs(invocation.ArgumentList, frame).Where(a => a.Value is not StringValue and not NumberValue))
+                var appended = EvalArgs(invocation.ArgumentList, frame);
+                // append("name", module), ModuleDict.Add("key", module): the module keeps its name (looked up by key later).
+                if (appended is [{ Value: StringValue key }, { Value: ModuleValue keyed }])
+                {
+                    AddToContainer(container, new TupleValue([key, keyed]), invocation);
+                    return NullValue.Instance;
+                }
+                foreach (var arg in appended.Where(a => a.Value is not StringValue and not NumberValue))
                 {
                     if (arg.Value is ListValue many)
                         many.Items.ForEach(item => AddToContainer(container, item, invocation));
@@ -106,8 +113,17 @@ internal sealed partial class Interpreter
         {
             case LayerModule layer:
                 var tensors = inputs.OfType<TensorValue>().Select(t => t.Node).ToArray();
-                if (tensors.Length == 0)
+                if (tensors.Length == 0 && layer.Op.ParameterCount == 0)
                     return new UnknownValue($"the input of {layer.TypeName} is not a tensor the reader follows");
+                if (tensors.Length == 0)
+                {
+                    // A layer with weights applied to a tensor forward does not derive from its inputs (an Embedding of
+                    // torch.arange positions): its weights are real, so it becomes a separate model input, never dropped.
+                    var name = layer.LocalName ?? layer.TypeName;
+                    Context.Report("unresolved-value", Severity.Information,
+                        $"the input of {layer.TypeName} '{name}' is not a tensor the reader follows; it is read as a separate model input", Context.Span(site));
+                    tensors = [trace.Add(new Input(LearningMechanics.Model.Shapes.TensorShape.UnknownRank), [], Join(frame.Prefix, name + ".input"), Context.Span(site))];
+                }
                 var nodeInputs = layer.Op is Add or Concat or MultiheadAttention ? tensors.Distinct().ToArray() : layer.Op is Bilinear ? tensors.Take(2).ToArray() : [tensors[0]];
                 var op = trace.Owners.TryGetValue(layer, out var owner) ? new SharedWeights(layer.Op, owner) : layer.Op;
                 var id = trace.Add(op, nodeInputs, NodeName(frame, layer), layer.Span, layer);

@@ -316,7 +316,8 @@ internal sealed partial class Interpreter
                 var name = identifier.Identifier.ValueText;
                 if (frame.TryLookup(name, out _))
                     frame.Assign(name, value);
-                else if (frame.This is { } self && (self.Fields.ContainsKey(name) || DeclaresField(self.Declaration, name)))
+                // A base class's constructor or method assigns the base class's fields of the same instance.
+                else if (frame.This is { } self && (self.Fields.ContainsKey(name) || DeclaresField(self.Declaration, name) || frame.Type is { } declaring && DeclaresField(declaring, name)))
                     SetField(self, name, value, target);
                 else
                     frame.Locals[name] = value;

@@ -426,7 +426,11 @@ internal sealed partial class Interpreter(ReaderContext context)
         var target = Eval(element.Expression, frame);
         if (element.ArgumentList.Arguments.Count != 1)
             return Unknown("multi-dimensional indexing", element);
-        var index = Eval(element.ArgumentList.Arguments[0].Expression, frame);
+        var argument = element.ArgumentList.Arguments[0].Expression;
+        // `^n` (index from the end) reads as -n, which the list and container cases count from the end.
+        var index = argument is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.IndexExpression } fromEnd
+            ? (Values.TryLong(Eval(fromEnd.Operand, frame), out var back) && back > 0 ? (Value)NumberValue.Of(-back) : Unknown($"index `{Short(argument)}`", argument))
+            : Eval(argument, frame);
         switch (target)
         {
             case ListValue list when Values.TryLong(index, out var i):

@@ -29,6 +29,9 @@ internal sealed class ReaderContext(string path, SyntaxTree tree, SemanticModel?
     /// </summary>
     public ImmutableArray<SyntaxNode> Units { get; init; }
 
+    /// <summary>Type names declared in several other workspace documents (name to files): never resolved to one of them.</summary>
+    public IReadOnlyDictionary<string, ImmutableArray<string>> AmbiguousTypes { get; init; } = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+
     /// <summary>Type declarations that come from <see cref="WorkspaceTrees"/>.</summary>
     public HashSet<TypeDeclarationSyntax> ExternalTypes { get; } = [];
 

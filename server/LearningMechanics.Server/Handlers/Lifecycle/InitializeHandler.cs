@@ -24,6 +24,8 @@ public sealed class InitializeHandler(ServerState state) : IRequestHandler<Initi
         state.Client.SupportsWatchedFilesRegistration = Flag(capabilities, "workspace", "didChangeWatchedFiles", "dynamicRegistration");
         if (request.InitializationOptions is { ValueKind: JsonValueKind.Object } options)
             state.Settings = SettingsReader.Read(options, state.Settings);
+        state.WorkspaceRoots = (request.WorkspaceFolders is { Length: > 0 } folders ? folders.Select(f => f.Uri) : request.RootUri is { } root ? [root] : [])
+            .Select(Documents.UriPaths.ToPath).Where(Path.IsPathRooted).Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))).Distinct().ToList();
         state.Initialized = true;
         _ = Scheduling.WarmUp.StartOnce(state.Log);
         state.Log.Info($"initialize: pull diagnostics {state.Client.SupportsPullDiagnostics}, progress {state.Client.SupportsWorkDoneProgress}, trainer device {state.Settings.TrainerDevice}");

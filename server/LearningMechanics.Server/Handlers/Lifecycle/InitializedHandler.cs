@@ -5,8 +5,8 @@ using LearningMechanics.Server.Protocol;
 namespace LearningMechanics.Server.Handlers.Lifecycle;
 
 /// <summary>
-/// initialized (LSP §initialized): pulls the settings, registers file watching for models and the project config, and
-/// announces the server status.
+/// initialized (LSP §initialized): starts registering the workspace's C# files (in the background), pulls the settings,
+/// registers file watching for models and the project config, and announces the server status.
 /// </summary>
 public sealed class InitializedHandler(ServerState state) : INotificationHandler<JsonElement>
 {
@@ -20,6 +20,7 @@ public sealed class InitializedHandler(ServerState state) : INotificationHandler
     public async Task HandleAsync(JsonElement notification, CancellationToken cancellationToken)
     {
         state.Log.Info("client initialized");
+        _ = LearningMechanics.Server.Workspace.WorkspaceIndexer.StartAsync(state, state.Dependants);
         if (state.Client.SupportsWatchedFilesRegistration)
         {
             var watchers = new DidChangeWatchedFilesRegistrationOptions(WatchedGlobs.Select(glob => new Protocol.FileSystemWatcher(glob)).ToArray());

@@ -4,7 +4,8 @@ using LearningMechanics.Server.Protocol;
 namespace LearningMechanics.Server.Handlers.Workspace;
 
 /// <summary>
-/// workspace/didChangeWatchedFiles: a model file changed on disk. Verdicts and probe results of changed or deleted files are
+/// workspace/didChangeWatchedFiles: a model file changed on disk. A C# file that is not open updates (or, deleted, leaves)
+/// the cross-file workspace, and the open documents that depend on it are re-analysed. Verdicts and probe results of changed or deleted files are
 /// dropped; a deleted file's diagnostics are cleared; changed files that are not open are re-analysed (their analysis is
 /// keyed by content or file stamp) and pushed to clients without pull; then every view is asked to refresh.
 /// </summary>
@@ -16,6 +17,7 @@ public sealed class DidChangeWatchedFilesHandler(ServerState state) : INotificat
 
     public async Task HandleAsync(DidChangeWatchedFilesParams notification, CancellationToken cancellationToken)
     {
+        var csharpChanged = false;
         foreach (var change in notification.Changes ?? [])
         {
             var path = Documents.UriPaths.ToPath(change.Uri);
@@ -23,6 +25,16 @@ public sealed class DidChangeWatchedFilesHandler(ServerState state) : INotificat
                 state.OnnxProbes.TryRemove(key, out _);
             if (state.Documents.Get(change.Uri) is not null)
                 continue; // The editor owns an open document's text; its didChange already re-analysed it.
+            if (path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+            {
+                // The cross-file workspace's disk copy; the open documents that depend on it are refreshed below.
+                if (change.Type != FileEvent.Deleted && LearningMechanics.Server.Workspace.WorkspaceIndexer.InWorkspace(state, path)
+                    && LearningMechanics.Server.Workspace.WorkspaceIndexer.TryRead(path, out var disk))
+                    state.Analyzer.RegisterCSharp(path, disk);
+                else
+                    state.Analyzer.ForgetCSharp(path);
+                csharpChanged = true;
+            }
             state.Verdicts.TryRemove(change.Uri, out _);
             if (change.Type == FileEvent.Deleted)
             {
@@ -36,6 +48,8 @@ public sealed class DidChangeWatchedFilesHandler(ServerState state) : INotificat
                 await DiagnosticsPublisher.PushAsync(state, document, analysis).ConfigureAwait(false);
             }
         }
+        if (csharpChanged)
+            state.Dependants.RefreshAll();
         await state.Client.RefreshAllAsync(cancellationToken).ConfigureAwait(false);
     }
 }
