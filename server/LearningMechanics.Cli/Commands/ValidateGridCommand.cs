@@ -45,7 +45,7 @@ public static class ValidateGridCommand
                         cacheDir = Next();
                         break;
                     case "--trainer":
-                        trainer = Next();
+                        trainer = Path.GetFullPath(Next());
                         break;
                     case "--limit":
                         limit = int.Parse(Next(), CultureInfo.InvariantCulture);
