@@ -98,6 +98,25 @@ public sealed class ValidationGridTests
         Assert.Contains("imageSize", deep.Message);
     }
 
+    [Theory]
+    [InlineData("sgd", 1.0, true)]
+    [InlineData("momentum", 0.5, true)]
+    [InlineData("momentum", 1.0, false)]
+    public void GridScoring_Momentum_TrainabilityAndStabilityScoredOnlyBelowTheDivergenceBand(string optimizer, double multiple, bool scored)
+    {
+        // Heavy ball: (2+2 beta)/lambda_max(H) is a linear-stability limit predicted within ±20%, so divergence is predicted
+        // from 0.8x on; a run that diverges at 1x says nothing about depth (THEORY.md §8.1, the engine's [0.8, 2]x band).
+        var spec = GridSpec.Parse("""{ "biasVariance": 0.05 }""", "t");
+        var config = new GridConfiguration("mlp", 2, 512, "tanh", "critical", optimizer, GridRate.Multiple(multiple));
+        var predictions = GridRunner.Predict(config, spec);
+        var eta = predictions.Lr!.EtaCrit!.Value.Value;
+        var diverged = new Protocol.ExperimentResult(Protocol.ExperimentKinds.LossCurve, [],
+            System.Collections.Immutable.ImmutableDictionary<string, double>.Empty.Add("initial-loss", 2).Add("final-loss", 1e5).Add("target-variance", 1).Add("diverged", 1));
+        var result = GridScoring.Score(config, predictions, multiple * eta, new Dictionary<string, Protocol.ExperimentResult> { [Protocol.ExperimentKinds.LossCurve] = diverged });
+        Assert.Equal(scored, result.Trainability!.IsScored);
+        Assert.Equal(scored, result.RateStability is not null);
+    }
+
     [Fact]
     public void GridModels_NormalInit_HasDeclaredSigmaW2AndDepthCountsWeightLayers()
     {
