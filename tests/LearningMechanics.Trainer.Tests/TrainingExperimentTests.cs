@@ -32,6 +32,22 @@ public sealed class TrainingExperimentTests
     }
 
     [Fact]
+    public async Task LrThreshold_MonotoneSearch_ReusesTheDivergenceSearchRuns()
+    {
+        var graph = LinearModel();
+        var hessian = (await Trainer.ResultAsync(Graphs.Job(graph, new ExperimentRequest(ExperimentKinds.HessianTop, BatchSize: 64)))).Results[0].Scalars;
+        var stableLr = 2 / hessian["hessian-lambda-max"];
+        const int iterations = 4;
+        var result = await Trainer.ResultAsync(Graphs.Job(graph,
+            new ExperimentRequest(ExperimentKinds.LrThreshold, BatchSize: 64, Steps: 100, Parameters: Params(("iterations", iterations), ("lr-guess", 0.5 * stableLr)))));
+        var scalars = result.Results[0].Scalars;
+        // From 0.5x the limit, one x4 step brackets both thresholds (2x diverges: |1 - eta lambda| = 3 per step), then each
+        // search bisects: 2 + 2 x iterations runs. Searching the monotone limit from scratch re-ran the start and the bracket.
+        Assert.True(scalars["probe-runs"] <= 2 + 2 * iterations, $"probe runs {scalars["probe-runs"]}");
+        Assert.True(Math.Abs(scalars["lr-monotone"] / stableLr - 1) < 0.1, $"lr-monotone {scalars["lr-monotone"]:G4}, 2/lambda {stableLr:G4}");
+    }
+
+    [Fact]
     public async Task Ntk_LinearModel_IsGramPlusOne()
     {
         var result = await Trainer.ResultAsync(Graphs.Job(LinearModel(), new ExperimentRequest(ExperimentKinds.NtkLambdaMax, BatchSize: 64)));

@@ -77,6 +77,47 @@ public sealed class ValidationGridTests
     }
 
     [Fact]
+    public void GridSpec_ArchitectureWidthsAndImageSize_ShapeTheCnns()
+    {
+        var spec = GridSpec.Parse("""
+            { "architectures": ["mlp", "cnn"], "depths": [2, 4], "widths": [512, 1024], "architectureWidths": { "cnn": [32] },
+              "imageSize": 9, "imageChannels": 2, "optimizers": ["sgd"], "rates": ["0.5x"] }
+            """, "t");
+        var configurations = spec.Expand();
+        // mlp: 2 depths x 2 widths; cnn: 2 depths x its one width.
+        Assert.Equal(2 * 2 + 2 * 1, configurations.Length);
+        Assert.All(configurations.Where(c => c.Architecture == "cnn"), c => Assert.Equal(32, c.Width));
+        var cnn = GridModels.Build(configurations.First(c => c.Architecture == "cnn" && c.Depth == 4), spec, null);
+        Assert.Equal([2L, 9, 9], cnn.Nodes[0].Op is Model.Ops.Input input ? input.Shape.Dims.Select(d => d ?? -1).ToArray() : []);
+        // Three valid 3x3 convolutions take 9x9 to 3x3: the readout sees 32 x 3 x 3 features.
+        Assert.Equal(32 * 3 * 3, cnn.Nodes.Select(n => n.Op).OfType<Model.Ops.Linear>().Single().InFeatures);
+        Assert.Equal([64], GridSpec.Parse("""{ "widths": [64] }""", "t").WidthsOf("cnn").ToArray());
+        Assert.Throws<FormatException>(() => GridSpec.Parse("""{ "architectureWidths": { "rnn": [8] } }""", "t"));
+        Assert.Throws<FormatException>(() => GridSpec.Parse("""{ "architectureWidths": { "cnn": [] } }""", "t"));
+        var deep = Assert.Throws<FormatException>(() => GridSpec.Parse("""{ "architectures": ["cnn"], "depths": [6], "imageSize": 9 }""", "t"));
+        Assert.Contains("imageSize", deep.Message);
+    }
+
+    [Theory]
+    [InlineData("sgd", 1.0, true)]
+    [InlineData("momentum", 0.5, true)]
+    [InlineData("momentum", 1.0, false)]
+    public void GridScoring_Momentum_TrainabilityAndStabilityScoredOnlyBelowTheDivergenceBand(string optimizer, double multiple, bool scored)
+    {
+        // Heavy ball: (2+2 beta)/lambda_max(H) is a linear-stability limit predicted within ±20%, so divergence is predicted
+        // from 0.8x on; a run that diverges at 1x says nothing about depth (THEORY.md §8.1, the engine's [0.8, 2]x band).
+        var spec = GridSpec.Parse("""{ "biasVariance": 0.05 }""", "t");
+        var config = new GridConfiguration("mlp", 2, 512, "tanh", "critical", optimizer, GridRate.Multiple(multiple));
+        var predictions = GridRunner.Predict(config, spec);
+        var eta = predictions.Lr!.EtaCrit!.Value.Value;
+        var diverged = new Protocol.ExperimentResult(Protocol.ExperimentKinds.LossCurve, [],
+            System.Collections.Immutable.ImmutableDictionary<string, double>.Empty.Add("initial-loss", 2).Add("final-loss", 1e5).Add("target-variance", 1).Add("diverged", 1));
+        var result = GridScoring.Score(config, predictions, multiple * eta, new Dictionary<string, Protocol.ExperimentResult> { [Protocol.ExperimentKinds.LossCurve] = diverged });
+        Assert.Equal(scored, result.Trainability!.IsScored);
+        Assert.Equal(scored, result.RateStability is not null);
+    }
+
+    [Fact]
     public void GridModels_NormalInit_HasDeclaredSigmaW2AndDepthCountsWeightLayers()
     {
         var spec = GridSpec.Parse("""{ "inputDim": 16 }""", "t");

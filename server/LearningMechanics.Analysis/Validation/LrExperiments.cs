@@ -23,7 +23,8 @@ public static class LrExperiments
     public const int RangeSteps = 100;
 
     /// <summary>lr-threshold with the predicted limits as predictions: eta_crit against the largest monotone rate (±20%),
-    /// the divergence median (2.5 eta_crit, ±50%) against the largest rate that does not diverge (THEORY.md §8.1, §8.2, §18).</summary>
+    /// the divergence median (2.5 eta_crit, ±50%) against the largest rate that does not diverge (THEORY.md §8.1, §8.2, §18;
+    /// out of regime for deep ReLU nets, <see cref="LearningRateLimits.DivergenceEdgeRegime"/>).</summary>
     public static TrainerJob LimitJob(ModelAnalysis model, string device, int seed = 0)
     {
         var lr = model.Summary.LearningRate;
@@ -32,7 +33,8 @@ public static class LrExperiments
         if (eta is { } etaCrit)
         {
             predictions.Add(new PredictedValue("lr-monotone", etaCrit, 0.2, 0, null, true, null));
-            predictions.Add(new PredictedValue("lr-threshold", LearningRateLimits.DivergenceMedianRatio * etaCrit, 0.5, 0, null, true, null));
+            var divergenceRegime = LearningRateLimits.DivergenceEdgeRegime(model.Graph);
+            predictions.Add(new PredictedValue("lr-threshold", LearningRateLimits.DivergenceMedianRatio * etaCrit, 0.5, 0, null, divergenceRegime.IsInside, divergenceRegime.FailingAssumption));
         }
         var guess = eta ?? (lr?.Declared is { IsKnown: true } declared ? declared.Value : 0.01);
         var parameters = ImmutableDictionary<string, double>.Empty.Add("lr-guess", guess).Add("iterations", Iterations);

@@ -14,6 +14,10 @@ public static class ValidateGridCommand
     public const string Usage = """
         usage: lmech validate-grid <spec.json> [--format text|json] [--fail-below <rate>] [--cache-dir <dir>]
                                    [--trainer <LearningMechanics.Trainer.dll>] [--limit <n>] [--timeout <seconds>] [--threads <n>] [--verbose]
+        spec fields (all optional): name, description, architectures [mlp|resnet|cnn], depths (weight layers), widths,
+          architectureWidths {"cnn": [32]}, imageSize (12), imageChannels (3), activations [relu|tanh|gelu|silu|sigmoid|linear],
+          inits [default|he|xavier|critical|normal:<sigma_w^2>], optimizers [sgd|momentum|adam], rates [0.01 | "0.5x" of eta_crit],
+          adamRates, steps (300), samples (64), inputDim (16), seed, biasVariance, momentum (0.9), coordCheck, measureOutOfRegime
         """;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
@@ -45,7 +49,7 @@ public static class ValidateGridCommand
                         cacheDir = Next();
                         break;
                     case "--trainer":
-                        trainer = Next();
+                        trainer = Path.GetFullPath(Next());
                         break;
                     case "--limit":
                         limit = int.Parse(Next(), CultureInfo.InvariantCulture);

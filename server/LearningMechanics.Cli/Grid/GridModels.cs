@@ -12,15 +12,13 @@ namespace LearningMechanics.Cli.Grid;
 
 /// <summary>
 /// The model graphs of a grid, built in code. Depth counts weight layers (Linear/Conv), readout included, as the theory's
-/// trainable-depth rule does. MLP: Input[d] → (Linear, phi) × (depth - 1) → Linear(width, 1). CNN: Input[3, 12, 12] →
+/// trainable-depth rule does. MLP: Input[d] → (Linear, phi) × (depth - 1) → Linear(width, 1). CNN: Input[C, S, S] (the
+/// spec's imageChannels and imageSize, default 3 x 12 x 12) →
 /// (valid 3x3 Conv, phi) × (depth - 1) → Flatten → Linear. ResNet: Input[d] → Linear stem → (depth - 2) residual blocks
 /// h + Linear(phi(h)) → Linear(width, 1). MSE loss (mean, no 1/2), scalar output.
 /// </summary>
 public static class GridModels
 {
-    public const int ImageSize = 12;
-    public const int ImageChannels = 3;
-
     public static readonly string[] KnownActivations = ["relu", "tanh", "gelu", "silu", "sigmoid", "linear"];
 
     public static Activation? ActivationOf(string name) => name switch
@@ -48,9 +46,9 @@ public static class GridModels
         {
             case "cnn":
             {
-                builder = new GraphBuilder(name, ModelOrigin.Synthetic, TensorShape.Of(ImageChannels, ImageSize, ImageSize));
-                long channels = ImageChannels;
-                long size = ImageSize;
+                builder = new GraphBuilder(name, ModelOrigin.Synthetic, TensorShape.Of(spec.ImageChannels, spec.ImageSize, spec.ImageSize));
+                long channels = spec.ImageChannels;
+                long size = spec.ImageSize;
                 for (var layerIdx = 0; layerIdx < config.Depth - 1; layerIdx++)
                 {
                     var fanIn = channels * 9;

@@ -23,7 +23,8 @@ public sealed record GridRunOptions(
 
 /// <summary>
 /// Runs every configuration of a grid: predictions from the theory engine (the same code the editor uses), one trainer
-/// job per configuration with the experiments it needs (forward-stats, lr-threshold for SGD and momentum, loss-curve),
+/// job per configuration with the experiments it needs (forward-stats, lr-threshold for SGD and momentum where an LR
+/// prediction is in regime or the spec sets measureOutOfRegime, loss-curve),
 /// served from the result cache where the network and experiment were already run, then scored by <see cref="GridScoring"/>.
 /// </summary>
 public static class GridRunner
@@ -109,7 +110,9 @@ public static class GridRunner
             Parameters: ImmutableDictionary<string, double>.Empty.Add("networks", ValidationPlanner.Networks),
             Predictions: predictions.Forward));
         var lrPredictions = LrPredictions(config, predictions.Lr);
-        if (lrPredictions is { } lrPredicted)
+        // The search is the costliest experiment (about 15 probe runs); where no LR prediction would be scored it is
+        // skipped unless the spec asks for the out-of-regime figures.
+        if (lrPredictions is { } lrPredicted && (spec.MeasureOutOfRegime || lrPredicted.Any(p => p.InRegime)))
         {
             experiments.Add(new ExperimentRequest(ExperimentKinds.LrThreshold, predictions.Lr!.SampleCount, LrProbeSteps,
                 Parameters: ImmutableDictionary<string, double>.Empty

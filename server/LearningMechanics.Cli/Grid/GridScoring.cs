@@ -59,9 +59,10 @@ public sealed record ConfigurationResult(
 /// <summary>
 /// Scoring rules. Trainability (THEORY.md §3, §18): xi = TrainableDepth/6 (xi_c, or for ReLU-like phi the smaller of xi_c and
 /// the length depth scale); expect trainable at L &lt; 2 xi, untrainable at L &gt; 12 xi, nothing in between; only at rates
-/// in [0.25, 1] x eta_crit (below the monotone limit, where a depth failure is not a learning-rate failure), and never
+/// in [0.25, 1] x eta_crit (below the monotone limit, where a depth failure is not a learning-rate failure; for momentum
+/// [0.25, 0.8], below the divergence band, see <see cref="StableMultiple"/>), and never
 /// for Adam (adaptive updates rescue ordered nets, so the band is wider: §3 failure modes). Rate stability (§8.2, §18):
-/// below eta_crit a run must not diverge; above 1.5 x the divergence median (3.75 eta_crit) it must; in between catapults
+/// below eta_crit (momentum: 0.8 x eta_crit) a run must not diverge; above 1.5 x the divergence median (3.75 eta_crit) it must; in between catapults
 /// are expected and nothing is scored.
 /// </summary>
 public static class GridScoring
@@ -77,7 +78,7 @@ public static class GridScoring
         var etaCrit = predictions.Lr?.EtaCrit?.Value;
         byKind.TryGetValue(ExperimentKinds.LossCurve, out var curve);
         var trainability = curve is null ? null : Trainability(config, predictions, rate, etaCrit, curve);
-        var stability = curve is null ? null : RateStability(predictions, rate, etaCrit, curve);
+        var stability = curve is null ? null : RateStability(config, predictions, rate, etaCrit, curve);
         var coord = byKind.TryGetValue(ExperimentKinds.CoordCheck, out var check) && !check.Verdicts.IsDefaultOrEmpty ? check.Verdicts[0] : null;
         return new ConfigurationResult(config, rate, etaCrit, forward, lr, trainability, stability, null, Coord: coord);
     }
@@ -147,8 +148,9 @@ public static class GridScoring
             return Call(TrainabilityClass.Unscored, "no trainable-depth prediction for this network");
         if (!prediction.Regime.IsInside)
             return Call(TrainabilityClass.OutOfRegime, prediction.Regime.FailingAssumption ?? "out of regime");
-        if (etaCrit is not double eta || rate < LowestScoredMultiple * eta || rate > eta * (1 + 1e-9))
-            return Call(TrainabilityClass.Unscored, $"rate {rate:G3} outside [{LowestScoredMultiple}, 1] x eta_crit ({etaCrit:G3}), where the depth rule is tested");
+        var highest = StableMultiple(config);
+        if (etaCrit is not double eta || rate < LowestScoredMultiple * eta || rate > highest * eta * (1 + 1e-9))
+            return Call(TrainabilityClass.Unscored, $"rate {rate:G3} outside [{LowestScoredMultiple}, {highest}] x eta_crit ({etaCrit:G3}), where the depth rule is tested");
         var xi = prediction.Value / 6;
         var depth = predictions.Depth;
         if (depth < 2 * xi)
@@ -158,14 +160,22 @@ public static class GridScoring
         return Call(TrainabilityClass.Unscored, $"L = {depth} between 2 xi = {2 * xi:G3} and 12 xi = {12 * xi:G3}");
     }
 
-    private static Verdict? RateStability(GridPredictions predictions, double rate, double? etaCrit, ExperimentResult curve)
+    /// <summary>
+    /// The largest multiple of eta_crit at which no divergence is predicted. GD: 1 (eta_crit is the monotone limit; divergence
+    /// comes at 2-3x, THEORY.md §8.2). Heavy-ball momentum: eta_crit is the linear-stability limit (2+2 beta)/lambda_max(H),
+    /// itself predicted within ±20% (§8), so divergence is predicted from 0.8x on (the lower edge of the engine's band).
+    /// </summary>
+    public static double StableMultiple(GridConfiguration config) =>
+        config.Optimizer == "momentum" ? LearningMechanics.Theory.Learning.LearningRateLimits.MomentumBandLow : 1.0;
+
+    private static Verdict? RateStability(GridConfiguration config, GridPredictions predictions, double rate, double? etaCrit, ExperimentResult curve)
     {
         if (etaCrit is not double eta || predictions.Lr?.DivergenceMedian is not double median)
             return null;
         var diverged = curve.Scalars.GetValueOrDefault("diverged", 0);
         var regime = predictions.Lr.Predictions.FirstOrDefault(p => p.Id == "eta-crit")?.Regime;
         var inRegime = regime?.IsInside ?? true;
-        if (rate <= eta)
+        if (rate <= StableMultiple(config) * eta * (1 + 1e-9))
             return Verdict.Judge(new PredictedValue("diverged", 0, 0, 0.5, null, inRegime, regime?.FailingAssumption), diverged);
         if (rate > DivergenceScoredMultiple * median)
             return Verdict.Judge(new PredictedValue("diverged", 1, 0, 0.5, null, inRegime, regime?.FailingAssumption), diverged);

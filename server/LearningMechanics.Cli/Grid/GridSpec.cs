@@ -12,7 +12,12 @@ namespace LearningMechanics.Cli.Grid;
 /// Inits: "default" (TorchSharp's U(±1/√fan_in)), "he" (kaiming_normal, relu), "xavier" (xavier_normal), "normal:S" (weights
 /// N(0, S/fan_in), sigma_w^2 = S), "critical" (sigma_w^2 at chi_1 = 1 for the activation and <see cref="BiasVariance"/>).
 /// Non-default inits draw biases N(0, BiasVariance) (zero when it is 0). <see cref="CoordCheck"/> adds the muP coord check
-/// (THEORY.md §9.1) once per network and optimizer, at the first rate of the list.
+/// (THEORY.md §9.1) once per network and optimizer, at the first rate of the list. <see cref="ImageSize"/> and
+/// <see cref="ImageChannels"/> shape the CNNs' input (valid 3x3 convolutions shrink it by 2 per layer);
+/// <see cref="ArchitectureWidths"/> replaces <see cref="Widths"/> for the architectures it names (a CNN's cost grows with
+/// channels² x pixels, so CNNs usually get narrower widths than MLPs). <see cref="MeasureOutOfRegime"/> also runs the
+/// learning-rate search where every LR prediction is out of regime (reported, never scored; off by default because it
+/// is the costliest experiment of a configuration).
 /// </summary>
 public sealed record GridSpec(
     string Name,
@@ -30,7 +35,11 @@ public sealed record GridSpec(
     int Samples,
     double BiasVariance,
     double Momentum,
-    bool CoordCheck = false)
+    bool CoordCheck = false,
+    int ImageSize = 12,
+    int ImageChannels = 3,
+    ImmutableDictionary<string, ImmutableArray<int>>? ArchitectureWidths = null,
+    bool MeasureOutOfRegime = false)
 {
     public static readonly ImmutableArray<string> KnownArchitectures = ["mlp", "cnn", "resnet"];
     public static readonly ImmutableArray<string> KnownOptimizers = ["sgd", "momentum", "adam"];
@@ -50,7 +59,8 @@ public sealed record GridSpec(
         if (root is not JsonObject obj)
             throw new FormatException("the grid spec must be a JSON object");
         var known = new HashSet<string>(["name", "architectures", "depths", "widths", "activations", "inits", "optimizers", "rates", "adamRates",
-            "steps", "seed", "inputDim", "samples", "biasVariance", "momentum", "coordCheck", "description"]);
+            "steps", "seed", "inputDim", "samples", "biasVariance", "momentum", "coordCheck", "description",
+            "imageSize", "imageChannels", "architectureWidths", "measureOutOfRegime"]);
         foreach (var (key, _) in obj)
         {
             if (!known.Contains(key))
@@ -72,7 +82,11 @@ public sealed record GridSpec(
             Int(obj, "samples", 64),
             Double(obj, "biasVariance", 0),
             Double(obj, "momentum", 0.9),
-            obj["coordCheck"]?.GetValue<bool>() ?? false);
+            obj["coordCheck"]?.GetValue<bool>() ?? false,
+            Int(obj, "imageSize", 12),
+            Int(obj, "imageChannels", 3),
+            ArchitectureWidthsOf(obj),
+            obj["measureOutOfRegime"]?.GetValue<bool>() ?? false);
         spec.Validate();
         return spec;
     }
@@ -85,7 +99,7 @@ public sealed record GridSpec(
         var result = ImmutableArray.CreateBuilder<GridConfiguration>();
         foreach (var architecture in Architectures)
         foreach (var depth in Depths)
-        foreach (var width in Widths)
+        foreach (var width in WidthsOf(architecture))
         foreach (var activation in Activations)
         foreach (var init in Inits)
         foreach (var optimizer in Optimizers)
@@ -96,6 +110,10 @@ public sealed record GridSpec(
         }
         return result.ToImmutable();
     }
+
+    /// <summary>The widths of an architecture: its entry in <see cref="ArchitectureWidths"/>, else <see cref="Widths"/>.</summary>
+    public ImmutableArray<int> WidthsOf(string architecture) =>
+        ArchitectureWidths is { } byArchitecture && byArchitecture.TryGetValue(architecture, out var widths) ? widths : Widths;
 
     private void Validate()
     {
@@ -119,12 +137,32 @@ public sealed record GridSpec(
             if (!GridModels.IsKnownInit(init))
                 throw new FormatException($"unknown init \"{init}\"; known: default, he, xavier, critical, normal:<sigma_w^2>");
         }
-        if (Depths.Any(d => d < 1) || Widths.Any(w => w < 1))
+        foreach (var architecture in ArchitectureWidths?.Keys ?? [])
+        {
+            if (!KnownArchitectures.Contains(architecture))
+                throw new FormatException($"architectureWidths: unknown architecture \"{architecture}\"; known: {string.Join(", ", KnownArchitectures)}");
+        }
+        if (Depths.Any(d => d < 1) || Widths.Any(w => w < 1) || (ArchitectureWidths?.Values.Any(ws => ws.IsEmpty || ws.Any(w => w < 1)) ?? false))
             throw new FormatException("depths and widths must be positive");
         if (Steps < 1 || Samples < 2 || InputDim < 1)
             throw new FormatException("steps and inputDim must be positive, samples at least 2");
-        if (Architectures.Contains("cnn") && Depths.Any(d => 2 * (d - 1) >= GridModels.ImageSize))
-            throw new FormatException($"cnn depth must keep the {GridModels.ImageSize}x{GridModels.ImageSize} image (valid 3x3 convolutions): depth < {GridModels.ImageSize / 2 + 1}");
+        if (ImageSize < 1 || ImageChannels < 1)
+            throw new FormatException("imageSize and imageChannels must be positive");
+        if (Architectures.Contains("cnn") && Depths.Any(d => 2 * (d - 1) >= ImageSize))
+            throw new FormatException($"cnn depth must keep the {ImageSize}x{ImageSize} image (valid 3x3 convolutions): depth < {ImageSize / 2 + 1}; raise \"imageSize\" for deeper CNNs");
+    }
+
+    private static ImmutableDictionary<string, ImmutableArray<int>>? ArchitectureWidthsOf(JsonObject obj)
+    {
+        if (obj["architectureWidths"] is null)
+            return null;
+        if (obj["architectureWidths"] is not JsonObject byArchitecture)
+            throw new FormatException("architectureWidths must be an object like {\"cnn\": [32, 64]}");
+        return byArchitecture.ToImmutableDictionary(
+            entry => entry.Key.ToLowerInvariant(),
+            entry => entry.Value is JsonArray widths
+                ? widths.Select(n => n!.GetValue<int>()).ToImmutableArray()
+                : throw new FormatException($"architectureWidths.{entry.Key} must be an array of widths"));
     }
 
     private static ImmutableArray<string> Strings(JsonObject obj, string name, ImmutableArray<string> fallback) =>

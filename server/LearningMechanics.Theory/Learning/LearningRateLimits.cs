@@ -123,6 +123,7 @@ public static class LearningRateLimits
         var lrScan = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "empirical boundary within ±20% for width >= 512 (THEORY.md §8 CPU check)"),
             "30 full-batch steps at 0.8x (expect monotone decrease) and 1.25x (expect an increase within 10 steps, MSE)");
         var etaAssumptions = assumptions.Add($"optimizer: {form}{(momentum != 0 ? $", beta = {momentum:G3}" : "")}");
+        var divergenceRegime = regime.And(DivergenceEdgeRegime(graph));
         var hasMomentum = form is OptimizerForm.HeavyBall or OptimizerForm.Nesterov;
         var divergenceAt = (hasMomentum ? MomentumDivergenceRatio : DivergenceMedianRatio) * etaCrit;
         if (hasMomentum)
@@ -131,7 +132,7 @@ public static class LearningRateLimits
                 "scan rates with the declared momentum; record the largest rate that does not diverge");
             predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions.Add("linear stability of the quadratic model (heavy-ball characteristic polynomial)"), regime, Evidence.Derived, outputIds, stabilityCheck,
                 $"linear-stability limit {(form == OptimizerForm.Nesterov ? "(2+2 beta)/((1+2 beta) lambda_max(H))" : "(2+2 beta)/lambda_max(H)")} = {etaCrit:G3} ({convention}), lambda_max(H) = {lambdaH:G4}: a lower bound on divergence, not a monotone-descent limit (momentum oscillates well below it; THEORY.md §8.1)"));
-            predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions.Add("catapult band edge 2x the linear limit, as for GD in the uv model (by analogy for momentum)"), regime, Evidence.Derived, outputIds,
+            predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions.Add("catapult band edge 2x the linear limit, as for GD in the uv model (by analogy for momentum)"), divergenceRegime, Evidence.Derived, outputIds,
                 new Experiment("lr-scan", Tolerance.RelativeOf(MomentumDivergenceTolerance, $"divergence between {MomentumBandLow}x and {MomentumBandHigh}x the linear-stability limit (THEORY.md §8.1, §8.2)"),
                     "scan rates with the declared momentum; record the largest rate that does not diverge"),
                 $"divergence expected between {MomentumBandLow * etaCrit:G3} and {MomentumBandHigh * etaCrit:G3} ({MomentumBandLow}–{MomentumBandHigh}x the linear limit; MLP grid median 1.4x, bench/RESULTS.md)"));
@@ -140,7 +141,7 @@ public static class LearningRateLimits
         {
             predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions, regime, Evidence.Derived, outputIds, lrScan,
                 $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4} (THEORY.md §8.1)"));
-            predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions, regime, Evidence.Computed, outputIds,
+            predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions, divergenceRegime, Evidence.Computed, outputIds,
                 new Experiment("lr-scan", Tolerance.RelativeOf(0.5, "divergence between 2x and 3x eta_crit (THEORY.md §8.2, §18)"), "scan multiples of eta_crit; record the first divergent run"),
                 $"catapult band ({etaCrit:G3}, {CatapultRatio * etaCrit:G3}); divergence expected above ≈ {divergenceAt:G3} (median 2.5x in the MLP grid, THEORY.md §18)"));
         }
@@ -148,6 +149,18 @@ public static class LearningRateLimits
         return new LrReport(
             new LearningRate(etaCrit, loss, form, momentum), CatapultRatio * etaCrit, divergenceAt, lambdaMax, lambdaEstimate,
             sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable());
+    }
+
+    /// <summary>
+    /// THEORY.md §8.2: the divergence edge (2x–3x eta_crit) comes from the uv model and a 1-hidden-layer ReLU net; for deeper
+    /// ReLU nets "eta_max is uncertain" (the ~12/lambda_0 figure is [U]), so the divergence band is out of regime there.
+    /// </summary>
+    public static Regime DivergenceEdgeRegime(ModelGraph graph)
+    {
+        var reluLayers = graph.Nodes.Count(n => n.Op is Model.Ops.Activation { Function: Model.Ops.ActivationKind.ReLU or Model.Ops.ActivationKind.LeakyReLU });
+        return reluLayers > 1
+            ? Regime.Outside($"{reluLayers} ReLU layers: the divergence edge is known for the uv model and one hidden ReLU layer; for deeper ReLU nets it is uncertain (THEORY.md §8.2)")
+            : Regime.Inside;
     }
 
     /// <summary>c_loss with lambda_max(H) = c_loss lambda_max(Theta) at init, or null for a loss without curvature (L1, unknown).</summary>

@@ -33,18 +33,22 @@ public sealed class LrThresholdExperiment : IExperiment
         var catapultSeen = false;
         var expectedRuns = 2 * (iterations + 8);
 
+        var probed = new Dictionary<double, TrainingCurve>();
         TrainingCurve Probe(double lr)
         {
+            if (probed.TryGetValue(lr, out var known))
+                return known;
             using var scope = torch.NewDisposeScope();
             probeRuns++;
             context.Progress(Math.Min(0.99, (double)probeRuns / expectedRuns), $"probe {probeRuns}: lr {lr:G4}");
             var curve = TrainingLoop.Run(context.BuildNetwork(), task, baseConfig with { LearningRate = lr }, steps, request.BatchSize, context.Seed);
             catapultSeen |= curve.IsCatapult;
+            probed[lr] = curve;
             return curve;
         }
 
-        var threshold = Search(Probe, c => !c.Diverged, guess, lrLow, lrHigh, iterations);
-        var monotone = Search(Probe, c => c.IsMonotone(), Math.Min(guess, threshold.Good ?? guess), lrLow, threshold.Bad ?? lrHigh, iterations);
+        var threshold = Search(Probe, c => !c.Diverged, guess, lrLow, lrHigh, iterations, probed);
+        var monotone = Search(Probe, c => c.IsMonotone(), Math.Min(guess, threshold.Good ?? guess), lrLow, threshold.Bad ?? lrHigh, iterations, probed);
         var scalars = ImmutableDictionary<string, double>.Empty
             .Add("lr-threshold", threshold.Good ?? double.NaN)
             .Add("lr-threshold-upper", threshold.Bad ?? double.PositiveInfinity)
@@ -60,9 +64,18 @@ public sealed class LrThresholdExperiment : IExperiment
             Verdicts: Verdicts.Judge(request.Predictions, [], scalars));
     }
 
-    /// <summary>The largest rate that passes (Good) and the smallest that fails (Bad), bracketed then bisected in log space.</summary>
-    private static (double? Good, double? Bad) Search(Func<double, TrainingCurve> probe, Func<TrainingCurve, bool> passes, double start, double lrLow, double lrHigh, int iterations)
+    /// <summary>
+    /// The largest rate that passes (Good) and the smallest that fails (Bad), bracketed then bisected in log space. Runs
+    /// already made (the divergence search's, for the monotone search) seed the bracket: a run that diverged is not
+    /// monotone and a monotone run did not diverge, so the monotone search starts from the tightest bracket they give.
+    /// </summary>
+    private static (double? Good, double? Bad) Search(Func<double, TrainingCurve> probe, Func<TrainingCurve, bool> passes, double start, double lrLow, double lrHigh, int iterations,
+        IReadOnlyDictionary<double, TrainingCurve> known)
     {
+        var knownGood = known.Where(p => passes(p.Value)).Select(p => (double?)p.Key).Max();
+        var knownBad = known.Where(p => !passes(p.Value)).Select(p => (double?)p.Key).Min();
+        if (knownGood is double g && knownBad is double b && g < b)
+            return Bisect(probe, passes, g, b, iterations);
         double? good = null, bad = null;
         var lr = Math.Clamp(start, lrLow, lrHigh);
         if (passes(probe(lr)))
@@ -91,9 +104,14 @@ public sealed class LrThresholdExperiment : IExperiment
         }
         if (good is null || bad is null)
             return (good, bad);
+        return Bisect(probe, passes, good.Value, bad.Value, iterations);
+    }
+
+    private static (double? Good, double? Bad) Bisect(Func<double, TrainingCurve> probe, Func<TrainingCurve, bool> passes, double good, double bad, int iterations)
+    {
         for (var iterationIdx = 0; iterationIdx < iterations; iterationIdx++)
         {
-            var mid = Math.Sqrt(good.Value * bad.Value);
+            var mid = Math.Sqrt(good * bad);
             if (passes(probe(mid)))
                 good = mid;
             else

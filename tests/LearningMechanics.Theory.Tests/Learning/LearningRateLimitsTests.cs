@@ -31,6 +31,19 @@ public sealed class LearningRateLimitsTests
         Assert.Equal(2.5 * report.EtaCrit.Value.Value, report.DivergenceMedian!.Value, 12);
     }
 
+    [Theory]
+    [InlineData(ActivationKind.ReLU, 1, 0.0, true)]
+    [InlineData(ActivationKind.ReLU, 3, 0.0, false)]
+    [InlineData(ActivationKind.ReLU, 3, 0.9, false)]
+    [InlineData(ActivationKind.Tanh, 3, 0.0, true)]
+    public void For_DivergenceBand_OutOfRegimeForDeepRelu(ActivationKind phi, int hiddenLayers, double momentum, bool inside)
+    {
+        // THEORY.md §8.2: the 2x-3x divergence edge is from the uv model and one hidden ReLU layer; deeper ReLU nets: uncertain.
+        var report = Limits(WithTraining(Graphs.Mlp(16, 512, hiddenLayers, phi), Sgd(0.01, momentum)));
+        Assert.Equal(inside, report.Predictions.Single(p => p.Id == "eta-divergence").Regime.IsInside);
+        Assert.True(report.Predictions.Single(p => p.Id == "eta-crit").Regime.IsInside);
+    }
+
     [Fact]
     public void For_HeavyBallMomentum_ScalesThresholdByTwoPlusTwoBeta()
     {
