@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LearningMechanics.Model.Ops;
 using LearningMechanics.Model.Training;
 using LearningMechanics.Model.Values;
+using LearningMechanics.Theory.Kernels;
 using LearningMechanics.Theory.Learning;
 
 namespace LearningMechanics.Theory.Tests;
@@ -24,14 +25,21 @@ public sealed class CancellationTests
     }
 
     [Fact]
-    public void LearningRateLimits_CancelledMidway_StopsSoon()
+    public void NtkOnData_CancelledMidway_StopsSoon()
     {
-        // ELU has kinks, so every pair of the 256-input NTK takes a split quadrature: seconds of work uncancelled.
+        // 256 probes of 256 different lengths: no two pairs share a table, so every pair of every ELU layer is its own
+        // quadrature (about 15 s uncancelled); the token fires after 100 ms and must be observed within a row of pairs.
         var graph = Deep(ActivationKind.ELU, 30);
-        var report = TheoryEngine.Analyze(graph);
+        var gram = DataKernels.SyntheticGram(256, 64, 1.0, seed: 3);
+        for (var i = 0; i < 256; i++)
+        {
+            var scale = Math.Sqrt(0.5 + i / 256.0);
+            for (var j = 0; j < 256; j++)
+                (gram[i, j], gram[j, i]) = (gram[i, j] * scale, gram[j, i] * scale);
+        }
         using var soon = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         var clock = Stopwatch.StartNew();
-        Assert.ThrowsAny<OperationCanceledException>(() => LearningRateLimits.For(graph, report, sampleCount: 256, cancellationToken: soon.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: soon.Token));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalMilliseconds:F0} ms to stop");
     }
 
