@@ -68,6 +68,11 @@ public sealed class Session : IAsyncDisposable
         var fromEnvironment = Environment.GetEnvironmentVariable("LMECH_SERVER_DLL");
         if (!string.IsNullOrEmpty(fromEnvironment))
             return fromEnvironment;
-        return Path.Combine(FindRoot(), "server", "LearningMechanics.Server", "bin", "Release", "net10.0", "linux-x64", "LearningMechanics.Server.dll");
+        // The shipped build (`dotnet publish server/LearningMechanics.Server -c Release -o artifacts/server`: ReadyToRun,
+        // no tiering) when it is there, else the IL build.
+        var published = Path.Combine(FindRoot(), "artifacts", "server", "LearningMechanics.Server.dll");
+        return File.Exists(published)
+            ? published
+            : Path.Combine(FindRoot(), "server", "LearningMechanics.Server", "bin", "Release", "net10.0", "linux-x64", "LearningMechanics.Server.dll");
     }
 }
