@@ -69,7 +69,6 @@ public static class EqualLengthPropagation
             return null;
 
         var (diagonalSigma, diagonalTheta, diagonalDot) = (virtualKernel.Sigma(0, 0), virtualKernel.Theta(0, 0), virtualKernel.SigmaDot(0, 0));
-        var size = n * (n + 1) / 2;
         var (outSigma, outTheta, outDot) = (KernelMatrix.NewPacked(n), KernelMatrix.NewPacked(n), KernelMatrix.NewPacked(n));
         var idx = 0;
         for (var i = 0; i < n; i++)

@@ -70,7 +70,7 @@ public abstract record ActivationRule
     /// <summary>
     /// Applies the rule to every pair of probes. Probes are grouped by their length q; the diagonal moments are computed
     /// once per distinct length, and the off-diagonal pairs of each pair of lengths read one <see cref="CorrelationTable"/>
-    /// when there are at least <see cref="MinPairsPerTable"/> of them (all of them when the probes share one length).
+    /// when there are at least <see cref="MinPairsPerTable"/> of them, or any when <see cref="TablesStandInForQuadrature"/>.
     /// </summary>
     public KernelMatrix Apply(KernelMatrix kernel, KernelQuadrature quadrature, CancellationToken cancellationToken = default)
     {

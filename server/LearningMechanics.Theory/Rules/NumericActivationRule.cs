@@ -44,11 +44,14 @@ public sealed record NumericActivationRule(
         var c = Math.Clamp(k / Math.Sqrt(q1 * q2), -1, 1);
         var (sigma, sigmaDot) = IsSmooth
             ? GaussianExpectation.Smooth2DProducts(Phi, PhiPrime, q1, q2, c)
-            : Conditional is { } conditional && 1 - c * c > 1e-12
+            : ConditionalAt(c) is { } conditional
                 ? ConditionalMoments(conditional, q1, q2, c)
                 : GaussianExpectation.Split2DProducts(Phi, PhiPrime, q1, q2, c, Kinks);
         return new ActivationMoments(sigma, sigmaDot);
     }
+
+    /// <summary>The closed-form conditional, unless |c| = 1 leaves u2 no spread given u1 (then the split 2-D rule handles the line).</summary>
+    private EluConditional? ConditionalAt(double c) => Conditional is { } conditional && 1 - c * c > 1e-12 ? conditional : null;
 
     /// <summary>
     /// E[phi(u1) phi(u2)] and E[phi'(u1) phi'(u2)] as E_{z1}[phi(u1) E[phi(u2) | z1]]: given z1, u2 ~ N(s2 c z1, s2^2 (1 - c^2)),
@@ -75,7 +78,7 @@ public sealed record NumericActivationRule(
         var c = Math.Clamp(k / Math.Sqrt(q1 * q2), -1, 1);
         return IsSmooth
             ? GaussianExpectation.Smooth2D((u, v) => Phi(u) * Phi(v), q1, q2, c)
-            : Conditional is { } conditional && 1 - c * c > 1e-12
+            : ConditionalAt(c) is { } conditional
                 ? ConditionalMoments(conditional, q1, q2, c).Sigma
                 : GaussianExpectation.Split2D((u, v) => Phi(u) * Phi(v), q1, q2, c, Kinks);
     }
@@ -160,12 +163,13 @@ public sealed record NumericActivationRule(
             return new DiagonalMoments(Expect1D(u => Phi(u) * Phi(u), q), Expect1D(u => PhiPrime(u) * PhiPrime(u), q), Expect1D(Phi, q));
         // One pass over the Gauss–Hermite nodes, phi and phi' evaluated once per node.
         var rule = GaussHermite.Of(GaussianExpectation.HermiteOrder1D);
+        ReadOnlySpan<double> nodes = rule.NodeSpan, weights = rule.WeightSpan;
         var scale = Math.Sqrt(q);
         double second = 0, slope = 0, mean = 0;
-        for (var i = 0; i < rule.Count; i++)
+        for (var i = 0; i < nodes.Length; i++)
         {
-            var u = scale * rule.Nodes[i];
-            var (value, derivative, weight) = (Phi(u), PhiPrime(u), rule.Weights[i]);
+            var u = scale * nodes[i];
+            var (value, derivative, weight) = (Phi(u), PhiPrime(u), weights[i]);
             second += weight * (value * value);
             slope += weight * (derivative * derivative);
             mean += weight * value;
