@@ -63,4 +63,19 @@ internal static class FixtureCompiler
 
     /// <summary>Sum of <c>numel</c> over the module's (registered) parameters, as TorchSharp reports them.</summary>
     public static long Numel(torch.nn.Module module) => module.parameters().Sum(p => p.numel());
+
+    /// <summary>tests/fixtures/torchsharp, found above the test assembly.</summary>
+    public static string FixtureDirectory
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "torchsharp");
+                if (Directory.Exists(candidate))
+                    return candidate;
+            }
+            throw new DirectoryNotFoundException("tests/fixtures/torchsharp not found above " + AppContext.BaseDirectory);
+        }
+    }
 }

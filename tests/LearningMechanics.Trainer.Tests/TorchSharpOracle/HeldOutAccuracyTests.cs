@@ -46,7 +46,7 @@ public sealed partial class HeldOutAccuracyTests(ITestOutputHelper output)
 
     private List<(string Case, Outcome Outcome, string Detail)> Score(bool withPrograms)
     {
-        var folder = Path.Combine(FixtureDirectory, "heldout");
+        var folder = Path.Combine(FixtureCompiler.FixtureDirectory, "heldout");
         var files = Directory.GetFiles(folder, "*.cs").Order(StringComparer.Ordinal).ToList();
         Assert.True(files.Count >= 20, $"only {files.Count} held-out files");
         var workspace = new TorchSharpWorkspace();
@@ -108,18 +108,4 @@ public sealed partial class HeldOutAccuracyTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"^// oracle(-alone)?: (\w+) = (.+)$", RegexOptions.Multiline)]
     private static partial Regex OracleLine();
-
-    private static string FixtureDirectory
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "torchsharp");
-                if (Directory.Exists(candidate))
-                    return candidate;
-            }
-            throw new DirectoryNotFoundException("tests/fixtures/torchsharp not found above " + AppContext.BaseDirectory);
-        }
-    }
 }

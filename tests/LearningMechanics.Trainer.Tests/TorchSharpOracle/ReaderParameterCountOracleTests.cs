@@ -75,7 +75,7 @@ public sealed class ReaderParameterCountOracleTests
     [Fact]
     public void Oracle_CoversAtLeast25FixtureFiles()
     {
-        var files = Directory.GetFiles(FixtureDirectory, "*.cs").Select(Path.GetFileNameWithoutExtension).ToHashSet();
+        var files = Directory.GetFiles(FixtureCompiler.FixtureDirectory, "*.cs").Select(Path.GetFileNameWithoutExtension).ToHashSet();
         var covered = s_cases.Select(c => c.Fixture).Distinct().ToList();
         Assert.All(covered, f => Assert.Contains(f, files));
         Assert.True(covered.Count >= 25, $"only {covered.Count} fixture files have an oracle");
@@ -85,7 +85,7 @@ public sealed class ReaderParameterCountOracleTests
     [MemberData(nameof(Fixtures))]
     public void ReaderParameterCount_EqualsTorchSharpNumel(string fixture)
     {
-        var source = File.ReadAllText(Path.Combine(FixtureDirectory, fixture + ".cs"));
+        var source = File.ReadAllText(Path.Combine(FixtureCompiler.FixtureDirectory, fixture + ".cs"));
         var read = TorchSharpReader.Shared.Read(fixture + ".cs", source);
         foreach (var group in s_cases.Where(c => c.Fixture == fixture).GroupBy(c => c.UsesFixtureSource))
         {
@@ -104,8 +104,8 @@ public sealed class ReaderParameterCountOracleTests
     [Fact]
     public void CrossFileBlock_WorkspaceReadingEqualsTorchSharpNumel()
     {
-        var blocks = Path.Combine(FixtureDirectory, "cross_file", "Blocks.cs");
-        var modelFile = Path.Combine(FixtureDirectory, "cross_file", "Model.cs");
+        var blocks = Path.Combine(FixtureCompiler.FixtureDirectory, "cross_file", "Blocks.cs");
+        var modelFile = Path.Combine(FixtureCompiler.FixtureDirectory, "cross_file", "Model.cs");
         var workspace = new TorchSharpWorkspace();
         workspace.Update(blocks, File.ReadAllText(blocks));
         var model = ModelNamed(workspace.Update(modelFile, File.ReadAllText(modelFile)), "ResidualNet");
@@ -118,7 +118,7 @@ public sealed class ReaderParameterCountOracleTests
     public void UnusedModule_ReaderCountsWhatForwardRuns_TorchSharpAlsoCountsTheUnusedLayer()
     {
         const string fixture = "24_unused_module";
-        var source = File.ReadAllText(Path.Combine(FixtureDirectory, fixture + ".cs"));
+        var source = File.ReadAllText(Path.Combine(FixtureCompiler.FixtureDirectory, fixture + ".cs"));
         var model = ModelNamed(TorchSharpReader.Shared.Read(fixture + ".cs", source), "WithUnused");
         var built = FixtureCompiler.Build(source, ["new WithUnused()"])[0];
         var unused = built.named_children().Single(c => c.name == "fc2").module;
@@ -129,7 +129,7 @@ public sealed class ReaderParameterCountOracleTests
     public void RegistrationMistakes_TorchSharpConfirmsWhatTheReaderWarnsAbout()
     {
         const string fixture = "23_registration";
-        var source = File.ReadAllText(Path.Combine(FixtureDirectory, fixture + ".cs"));
+        var source = File.ReadAllText(Path.Combine(FixtureCompiler.FixtureDirectory, fixture + ".cs"));
         var read = TorchSharpReader.Shared.Read(fixture + ".cs", source);
         var built = FixtureCompiler.Build(source, ["new NoRegister()", "new LateField()", "Linear(4, 4)"]);
         // No RegisterComponents(): TorchSharp trains nothing. A field assigned after it: only the first layer is registered.
@@ -143,18 +143,4 @@ public sealed class ReaderParameterCountOracleTests
     private static ModelGraph ModelNamed(ReadResult read, string name) =>
         read.Models.SingleOrDefault(m => m.Name == name)
         ?? throw new Xunit.Sdk.XunitException($"the reader found no model '{name}' (found: {string.Join(", ", read.Models.Select(m => m.Name))})");
-
-    private static string FixtureDirectory
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "torchsharp");
-                if (Directory.Exists(candidate))
-                    return candidate;
-            }
-            throw new DirectoryNotFoundException("tests/fixtures/torchsharp not found above " + AppContext.BaseDirectory);
-        }
-    }
 }
