@@ -42,13 +42,13 @@ public sealed class CrossFileWorkspaceTests
 
             // Blocks.cs is not open: the server read it from the folder (obj/ is skipped, else ResidualBlock would be ambiguous).
             await LensAsync(client, modelUri, "9,060 params");
-            var (line, character) = Find(model, "ResidualNet :");
+            var (line, character) = TextPositions.Find(model, "ResidualNet :");
             var hover = await client.RequestAsync("textDocument/hover", new { textDocument = new { uri = modelUri }, position = new { line, character = character + 2 } });
             Assert.Contains("9,060", hover!["contents"]!["value"]!.GetValue<string>());
 
             // Open and edit the block file (not saved): Expansion 2 -> 1. Linear(16, 32) 544; 2 blocks of 2 x Linear(32, 32) 1,056; Linear(32, 2) 66.
             await client.NotifyAsync("textDocument/didOpen", new { textDocument = new { uri = blocksUri, languageId = "csharp", version = 1, text = blocks } });
-            var (eLine, eCharacter) = Find(blocks, "Expansion = 2");
+            var (eLine, eCharacter) = TextPositions.Find(blocks, "Expansion = 2");
             var refreshesBefore = client.Notifications.Count(n => n.Method == "workspace/codeLens/refresh");
             await client.NotifyAsync("textDocument/didChange", new
             {
@@ -96,18 +96,6 @@ public sealed class CrossFileWorkspaceTests
             await Task.Delay(100);
         }
         Assert.Fail($"no lens with '{expected}' within {Wait.TotalSeconds} s; last: {string.Join(" | ", titles)}");
-    }
-
-    private static (int Line, int Character) Find(string text, string needle)
-    {
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var column = lines[i].IndexOf(needle, StringComparison.Ordinal);
-            if (column >= 0)
-                return (i, column);
-        }
-        throw new InvalidOperationException($"'{needle}' not in the text");
     }
 
     private static string Count(int value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);

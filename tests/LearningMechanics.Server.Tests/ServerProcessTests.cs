@@ -24,7 +24,7 @@ public sealed class ServerProcessTests
 
         // Hover on Linear(784, 128): exact parameter count and the default init variance.
         var mlp = await OpenAsync(client, "Mlp3.cs");
-        var (line, character) = Find(mlp.Text, "Linear(784, 128)");
+        var (line, character) = TextPositions.Find(mlp.Text, "Linear(784, 128)");
         var hover = await client.RequestAsync("textDocument/hover", new { textDocument = new { uri = mlp.Uri }, position = new { line, character = character + 3 } });
         var hoverText = hover!["contents"]!["value"]!.GetValue<string>();
         Assert.Contains("100,480", hoverText);
@@ -40,7 +40,7 @@ public sealed class ServerProcessTests
         var mismatchDiagnostics = await DiagnosticsAsync(client, mismatch.Uri, d => d.Any(x => Code(x) == "shape-mismatch"));
         var shapeError = mismatchDiagnostics.Single(x => Code(x) == "shape-mismatch");
         Assert.Equal(1, shapeError["severity"]!.GetValue<int>());
-        Assert.Equal(Find(mismatch.Text, "Linear(128, 10)").Line, shapeError["range"]!["start"]!["line"]!.GetValue<int>());
+        Assert.Equal(TextPositions.Find(mismatch.Text, "Linear(128, 10)").Line, shapeError["range"]!["start"]!["line"]!.GetValue<int>());
 
         // Default-init ReLU: vanishing signal at 1/6 per layer; He init: no such warning.
         var deep = await OpenAsync(client, "DeepReluDefaultInit.cs");
@@ -115,18 +115,6 @@ public sealed class ServerProcessTests
     private static List<JsonNode> Items(JsonNode? publish) => publish!["diagnostics"]!.AsArray().Select(d => d!).ToList();
 
     private static string Code(JsonNode diagnostic) => diagnostic["code"]?.GetValue<string>() ?? "";
-
-    private static (int Line, int Character) Find(string text, string needle)
-    {
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var column = lines[i].IndexOf(needle, StringComparison.Ordinal);
-            if (column >= 0)
-                return (i, column);
-        }
-        throw new InvalidOperationException($"'{needle}' not in the sample");
-    }
 
     private static string Uri(string path) => new System.Uri(path).AbsoluteUri;
 }
