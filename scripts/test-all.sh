@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 mkdir -p artifacts
 passed=0
 failed=0
+: >artifacts/failures.log
 bash scripts/bootstrap.sh || { echo "bootstrap failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 
 for project in tests/LearningMechanics.*.Tests; do
@@ -16,6 +17,8 @@ for project in tests/LearningMechanics.*.Tests; do
   p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: *([0-9]+).*/\1/p' <<<"$summary")
   if [ -z "$summary" ]; then echo "$name: no test summary (build or host failure)"; failed=$((failed + 1)); continue; fi
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  # The failing tests' names and first message lines, repeated at the end where a truncated CI log still shows them.
+  grep -E -A 8 "^ +Failed [A-Za-z_]" "$log" >>artifacts/failures.log || true
 done
 
 # Client unit tests (node's test runner), when Node and the npm packages are available (scripts/e2e-vscode.sh installs them).
@@ -43,5 +46,9 @@ if [ "${SKIP_VSCODE_E2E:-0}" != "1" ]; then
     passed=$((passed + $(cut -d' ' -f1 <<<"$summary"))); failed=$((failed + $(cut -d' ' -f3 <<<"$summary"))); fi
 fi
 
+for log in artifacts/client-unit.log artifacts/lsp-client.log artifacts/e2e-vscode.log; do
+  [ -f "$log" ] && grep -E "^not ok |\] FAIL |^FAIL " "$log" >>artifacts/failures.log || true
+done
+if [ -s artifacts/failures.log ]; then echo "==> failed tests"; head -c 6000 artifacts/failures.log; fi
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

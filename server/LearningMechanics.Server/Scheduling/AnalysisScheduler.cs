@@ -75,14 +75,19 @@ public sealed class AnalysisScheduler(Analyzer analyzer, Log log, TimeSpan debou
             if (_entries.TryGetValue(document.Uri, out var previous))
                 previous.Cancellation.Cancel();
             var cancellation = new CancellationTokenSource();
-            var entry = new Entry(document.Version, RunAsync(document, delay, cancellation.Token), cancellation);
+            // The analysis waits until its entry is registered: RunAsync checks _entries when it finishes, and an instant
+            // analysis (an empty text) could otherwise finish first and not be recorded as the last completed one.
+            var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var entry = new Entry(document.Version, RunAsync(document, delay, registered.Task, cancellation.Token), cancellation);
             _entries[document.Uri] = entry;
+            registered.SetResult();
             return entry;
         }
     }
 
-    private async Task<DocumentAnalysis> RunAsync(TextDocument document, TimeSpan delay, CancellationToken cancellationToken)
+    private async Task<DocumentAnalysis> RunAsync(TextDocument document, TimeSpan delay, Task registered, CancellationToken cancellationToken)
     {
+        await registered.ConfigureAwait(false);
         if (delay > TimeSpan.Zero)
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         else
