@@ -82,6 +82,8 @@ public static class Hovers
                 text.AppendLine($"- catapult band up to ≈ {Format.Number(divergence)}, divergence above");
             if (lr.Declared.IsKnown)
                 text.AppendLine($"- declared η is {Format.Number(lr.Declared.Value / monotone)}× the monotone limit");
+            if (lr.OutOfRegime is { } outside)
+                text.AppendLine($"- **out of regime**: {outside}");
         }
         else if (lr.NotPredictedReason is { } reason)
         {

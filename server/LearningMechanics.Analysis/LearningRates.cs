@@ -15,10 +15,14 @@ public static class LearningRates
             return null;
         var loss = graph.Training.Loss;
         var convention = $"{Convention(optimizer, loss)}; {report.Convention}";
+        var etaCrit = report.Predictions.FirstOrDefault(p => p.Id == "eta-crit");
+        var divergence = report.Predictions.FirstOrDefault(p => p.Id == "eta-divergence");
         return new LrSummary(optimizer.LearningRate, optimizer.LearningRate.Span ?? optimizer.Span, optimizer.Name,
             report.EtaCrit?.Value, report.CatapultUpper, convention, report.Assumptions,
             report.EtaCrit is null ? report.Reason ?? "no limit for this optimizer and loss" : null,
-            optimizer.Span);
+            optimizer.Span,
+            etaCrit?.Regime.FailingAssumption,
+            divergence?.Regime.FailingAssumption);
     }
 
     public static string Convention(OptimizerSpec optimizer, LossSpec? loss)

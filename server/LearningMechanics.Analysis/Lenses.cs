@@ -26,7 +26,8 @@ public static class Lenses
             if (s.LearningRate is { Span: { } lrSpan, MonotoneLimit: { } limit } lr)
             {
                 var declared = lr.Declared.IsKnown ? $"η {Format.Number(lr.Declared.Value)} · " : "";
-                result.Add(new LensInfo(lrSpan, $"{declared}stable below ≈ {Format.Number(limit)} ({lr.Optimizer})", null, model.Graph.Name));
+                var caveat = lr.OutOfRegime is null ? "" : " · out of regime";
+                result.Add(new LensInfo(lrSpan, $"{declared}stable below ≈ {Format.Number(limit)} ({lr.Optimizer}){caveat}", null, model.Graph.Name));
             }
         }
         return result.ToImmutable();

@@ -20,6 +20,9 @@ public sealed record ModelSummary(
     LrSummary? LearningRate);
 
 /// <summary>The declared learning rate against the predicted limits, with the convention they assume (THEORY.md §8).</summary>
+/// <param name="OutOfRegime">Why the limits' assumptions fail for this model (finite width, rich over the check window), or
+/// null when they hold; the limits are still shown, marked.</param>
+/// <param name="DivergenceOutOfRegime">Why the divergence edge in particular is not predicted to ±50 % (deep ReLU nets), or null.</param>
 public sealed record LrSummary(
     Fact<double> Declared,
     SourceSpan? Span,
@@ -29,4 +32,6 @@ public sealed record LrSummary(
     string Convention,
     ImmutableArray<string> Assumptions,
     string? NotPredictedReason,
-    SourceSpan? OptimizerSpan = null);
+    SourceSpan? OptimizerSpan = null,
+    string? OutOfRegime = null,
+    string? DivergenceOutOfRegime = null);

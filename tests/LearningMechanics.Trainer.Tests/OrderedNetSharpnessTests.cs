@@ -9,7 +9,8 @@ namespace LearningMechanics.Trainer.Tests;
 /// at init is predicted right: THEORY.md §8 CPU check steps (1)-(2) compare 2/lambda_max(H), from power iteration on
 /// Hessian-vector products, with the prediction (±20%); step (3) expects 30 monotone steps below it. The vanishing net's
 /// output starts near zero, the loss falls fast and the curvature grows within a few steps, so a run at half the limit
-/// already rises: the quadratic model of §8.1 does not hold for 30 steps there (bench/RESULTS.md, issue 6).
+/// already rises: the quadratic model of §8.1 does not hold for 30 steps there (bench/RESULTS.md, issue 6). The product
+/// says so before any training: its lazy-window estimate (THEORY.md §9.2) puts the eta predictions out of regime.
 /// </summary>
 [Trait("Category", "Trainer")]
 public sealed class OrderedNetSharpnessTests
@@ -20,6 +21,8 @@ public sealed class OrderedNetSharpnessTests
         var spec = GridSpec.Parse("""{ "biasVariance": 0.05, "seed": 2 }""", "t");
         var predictions = GridRunner.Predict(new GridConfiguration("mlp", 4, 512, "relu", "default", "sgd", GridRate.Multiple(0.5)), spec);
         var etaCrit = predictions.Lr!.EtaCrit!.Value.Value;
+        Assert.False(predictions.Lr.Window!.IsLazy, $"kernel growth {predictions.Lr.Window.KernelGrowth:G3}");
+        Assert.False(predictions.Lr.Predictions.Single(p => p.Id == "eta-crit").Regime.IsInside);
         var n = predictions.Lr.SampleCount;
         var result = await Trainer.ResultAsync(new TrainerJob("ordered", predictions.Network,
         [

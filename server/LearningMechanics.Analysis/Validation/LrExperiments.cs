@@ -24,7 +24,8 @@ public static class LrExperiments
 
     /// <summary>lr-threshold with the predicted limits as predictions: eta_crit against the largest monotone rate (±20%),
     /// the divergence median (2.5 eta_crit, ±50%) against the largest rate that does not diverge (THEORY.md §8.1, §8.2, §18;
-    /// out of regime for deep ReLU nets, <see cref="LearningRateLimits.DivergenceEdgeRegime"/>).</summary>
+    /// out of regime for deep ReLU nets, <see cref="LearningRateLimits.DivergenceEdgeRegime"/>); both carry the regime of the
+    /// analysis's eta predictions (finite width, rich over the check window).</summary>
     public static TrainerJob LimitJob(ModelAnalysis model, string device, int seed = 0)
     {
         var lr = model.Summary.LearningRate;
@@ -32,9 +33,10 @@ public static class LrExperiments
         var predictions = ImmutableArray.CreateBuilder<PredictedValue>();
         if (eta is { } etaCrit)
         {
-            predictions.Add(new PredictedValue("lr-monotone", etaCrit, 0.2, 0, null, true, null));
-            var divergenceRegime = LearningRateLimits.DivergenceEdgeRegime(model.Graph);
-            predictions.Add(new PredictedValue("lr-threshold", LearningRateLimits.DivergenceMedianRatio * etaCrit, 0.5, 0, null, divergenceRegime.IsInside, divergenceRegime.FailingAssumption));
+            // The regimes the analysis stated (finite width, lazy over the check window, the divergence edge for deep ReLU nets).
+            var divergenceOut = lr!.DivergenceOutOfRegime ?? (lr.OutOfRegime is null ? LearningRateLimits.DivergenceEdgeRegime(model.Graph).FailingAssumption : lr.OutOfRegime);
+            predictions.Add(new PredictedValue("lr-monotone", etaCrit, 0.2, 0, null, lr.OutOfRegime is null, lr.OutOfRegime));
+            predictions.Add(new PredictedValue("lr-threshold", LearningRateLimits.DivergenceMedianRatio * etaCrit, 0.5, 0, null, divergenceOut is null, divergenceOut));
         }
         var guess = eta ?? (lr?.Declared is { IsKnown: true } declared ? declared.Value : 0.01);
         var parameters = ImmutableDictionary<string, double>.Empty.Add("lr-guess", guess).Add("iterations", Iterations);
@@ -76,6 +78,8 @@ public static class LrExperiments
                 _ => "not scored",
             };
             headline = $"η_crit {outcome}: measured {Format.Number(monotone ?? double.NaN)} vs predicted {Format.Number(predicted ?? double.NaN)} (±20%)";
+            if (monotoneVerdict.Outcome == VerdictOutcome.OutOfRegime && model.Summary.LearningRate?.OutOfRegime is { } outside)
+                headline += $" — out of regime: {outside.Split(':')[0]}";
         }
         return new LrLimitResult(model.Graph.Name, contentHash, monotone, threshold, predicted,
             predicted is { } p ? LearningRateLimits.DivergenceMedianRatio * p : null, outcome, headline,

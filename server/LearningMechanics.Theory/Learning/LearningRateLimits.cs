@@ -120,17 +120,26 @@ public static class LearningRateLimits
                 : "adaptive optimizer: the threshold applies to the preconditioned sharpness lambda_max(P^-1 H), which settles at (2+2 beta1)/((1-beta1) eta) (38/eta at beta1 = 0.9); there is no raw-rate limit from the NTK (THEORY.md §8.1, §8.3)";
             return Empty(reason) with { LambdaMaxTheta = lambdaMax, LambdaMaxEstimate = lambdaEstimate, Predictions = predictions.ToImmutable() };
         }
+        // THEORY.md §9.2: the threshold from the curvature at init holds over the check only while the kernel stays near Theta_0.
+        var window = LazyWindow.Estimate(graph, gram, cancellationToken: cancellationToken);
+        var windowRegime = window is { IsLazy: false } rich
+            ? Regime.Outside($"rich over the check window: the linearised dynamics move the NTK by ≈ {rich.KernelGrowth:P0} (> {LazyWindow.Tolerance:P0}) in {LazyWindow.Steps} steps at {LazyWindow.RateFraction} x eta_crit " +
+                $"(largest layer feature change {rich.FeatureChange.Max():G2}: the output is small next to unit-variance targets and the weights must grow), so the curvature at init does not set the limit (THEORY.md §9.2; Chizat, Oyallon & Bach 2019)")
+            : Regime.Inside;
+        var etaRegime = regime.And(windowRegime);
         var lrScan = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "empirical boundary within ±20% for width >= 512 (THEORY.md §8 CPU check)"),
             "30 full-batch steps at 0.8x (expect monotone decrease) and 1.25x (expect an increase within 10 steps, MSE)");
-        var etaAssumptions = assumptions.Add($"optimizer: {form}{(momentum != 0 ? $", beta = {momentum:G3}" : "")}");
-        var divergenceRegime = regime.And(DivergenceEdgeRegime(graph));
+        var etaAssumptions = assumptions.Add($"optimizer: {form}{(momentum != 0 ? $", beta = {momentum:G3}" : "")}").Add(window is { } lazy
+            ? $"lazy over the check: NTK change ≈ {lazy.KernelGrowth:P0} in {LazyWindow.Steps} steps at {LazyWindow.RateFraction} x eta_crit, unit-variance targets (linearised estimate, THEORY.md §9.2)"
+            : "lazy over the check: not estimated for this graph's ops (convolutions, norms, attention)");
+        var divergenceRegime = etaRegime.And(DivergenceEdgeRegime(graph));
         var hasMomentum = form is OptimizerForm.HeavyBall or OptimizerForm.Nesterov;
         var divergenceAt = (hasMomentum ? MomentumDivergenceRatio : DivergenceMedianRatio) * etaCrit;
         if (hasMomentum)
         {
             var stabilityCheck = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "no divergence below 0.8x the limit (THEORY.md §8 ±20%); the loss oscillates below it, so it is not a monotone threshold"),
                 "scan rates with the declared momentum; record the largest rate that does not diverge");
-            predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions.Add("linear stability of the quadratic model (heavy-ball characteristic polynomial)"), regime, Evidence.Derived, outputIds, stabilityCheck,
+            predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions.Add("linear stability of the quadratic model (heavy-ball characteristic polynomial)"), etaRegime, Evidence.Derived, outputIds, stabilityCheck,
                 $"linear-stability limit {(form == OptimizerForm.Nesterov ? "(2+2 beta)/((1+2 beta) lambda_max(H))" : "(2+2 beta)/lambda_max(H)")} = {etaCrit:G3} ({convention}), lambda_max(H) = {lambdaH:G4}: a lower bound on divergence, not a monotone-descent limit (momentum oscillates well below it; THEORY.md §8.1)"));
             predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions.Add("catapult band edge 2x the linear limit, as for GD in the uv model (by analogy for momentum)"), divergenceRegime, Evidence.Derived, outputIds,
                 new Experiment("lr-scan", Tolerance.RelativeOf(MomentumDivergenceTolerance, $"divergence between {MomentumBandLow}x and {MomentumBandHigh}x the linear-stability limit (THEORY.md §8.1, §8.2)"),
@@ -139,7 +148,7 @@ public static class LearningRateLimits
         }
         else
         {
-            predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions, regime, Evidence.Derived, outputIds, lrScan,
+            predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions, etaRegime, Evidence.Derived, outputIds, lrScan,
                 $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4} (THEORY.md §8.1)"));
             predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions, divergenceRegime, Evidence.Computed, outputIds,
                 new Experiment("lr-scan", Tolerance.RelativeOf(0.5, "divergence between 2x and 3x eta_crit (THEORY.md §8.2, §18)"), "scan multiples of eta_crit; record the first divergent run"),
@@ -148,7 +157,7 @@ public static class LearningRateLimits
         LrBand? band = declared is { } rate ? rate < etaCrit ? LrBand.Monotone : rate < CatapultRatio * etaCrit ? LrBand.Catapult : LrBand.Divergent : null;
         return new LrReport(
             new LearningRate(etaCrit, loss, form, momentum), CatapultRatio * etaCrit, divergenceAt, lambdaMax, lambdaEstimate,
-            sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable());
+            sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable()) { Window = window };
     }
 
     /// <summary>

@@ -36,6 +36,9 @@ public sealed record LrReport(
     string? Reason,
     ImmutableArray<Prediction> Predictions)
 {
+    /// <summary>How far the NTK moves over the LR check (null when not estimated): the eta predictions are out of regime when it is rich.</summary>
+    public LazyWindowEstimate? Window { get; init; }
+
     /// <summary>True when the declared rate is above the monotone threshold: "learning rate above stability limit".</summary>
     public bool DeclaredAboveLimit => DeclaredBand is LrBand.Catapult or LrBand.Divergent;
 }

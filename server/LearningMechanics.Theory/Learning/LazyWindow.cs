@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+using LearningMechanics.Model.Graph;
+using LearningMechanics.Model.Ops;
+using LearningMechanics.Theory.Kernels;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace LearningMechanics.Theory.Learning;
+
+/// <summary>
+/// How far the NTK is expected to move while the learning-rate limit is checked: the first-order estimate of its relative
+/// change over <see cref="Steps"/> full-batch steps at <see cref="RateFraction"/> x eta_crit.
+/// </summary>
+/// <param name="KernelGrowth">sum_k (1 - s_k) rho_k: each layer's feature change rho_k rescales the NTK contributions of
+/// every other layer, which hold the share 1 - s_k of the top eigenvalue.</param>
+/// <param name="FeatureChange">rho_k per weight layer in graph order: E||dW_k phi_{k-1}||^2 / E||W_k phi_{k-1}||^2 over the
+/// sample (for the readout, the output's change relative to its scale at init).</param>
+/// <param name="TopShare">s_k: layer k's share of lambda_max(Theta) at init.</param>
+/// <param name="ContributionError">|sum_k contribution_k - Theta|_F / |Theta|_F, the self-check of the backward pass (rounding).</param>
+/// <param name="SampleCount">Probes used (the first <see cref="LazyWindow.MaxSample"/> of the LR sample).</param>
+public sealed record LazyWindowEstimate(
+    double KernelGrowth, ImmutableArray<double> FeatureChange, ImmutableArray<double> TopShare, int Steps, double RateFraction, double ContributionError, int SampleCount)
+{
+    /// <summary>True when the kernel is predicted to stay within <see cref="LazyWindow.Tolerance"/> of its init value.</summary>
+    public bool IsLazy => KernelGrowth <= LazyWindow.Tolerance;
+}
+
+/// <summary>
+/// Lazy vs rich over the learning-rate check (THEORY.md §9.2). eta_crit = 2/lambda_max(H_0) is a statement about the
+/// curvature at init; a run can confirm it only while the kernel stays near Theta_0. Chizat, Oyallon and Bach (2019, "On
+/// lazy training") tie this to the model's scale: a net whose output starts small next to its targets has to grow its
+/// weights multiplicatively, and the kernel grows with them (the ordered nets of the validation grid, where the loss turned
+/// up at 0.2–0.5 x the limit while lambda_max(H_0) was predicted within 1 %; bench/RESULTS.md). The estimate:
+/// <list type="number">
+/// <item>Linearised GD on the sample: the residual's eigencomponents decay as (1 - x_i)^t with x_i = 2 f lambda_i/lambda_max
+/// at f x eta_crit, so after T steps the parameters have moved by dtheta = J^T a, a = Theta^-1 (I - (I - x Theta)^T) r.</item>
+/// <item>Targets of unit variance per output (the trainer's synthetic targets are standardised) and the output's own
+/// init spread: E[r r^T] = I + K_out.</item>
+/// <item>For weight layer k, dW_k = sum_j a_j delta_k(x_j) phi_{k-1}(x_j)^T, so ||dW_k phi_{k-1}(x)||^2 = s_x^T (B_k ∘ a a^T) s_x
+/// with s_x = fan_in Sigma_{k-1}(., x) and B_k(x, x') = delta_k(x)·delta_k(x') the backward kernel, propagated from the
+/// output (B = 1) through the same rules in reverse (Linear: sigma_w^2; activation: E[phi' phi']; Add: alpha^2 on the
+/// branch). The init size is ||W_k phi_{k-1}(x)||^2 = n_out sigma_w^2 Sigma_{k-1}(x, x).</item>
+/// <item>Layer k's NTK contribution is fan_in Sigma_{k-1} ∘ B_k (+ B_k for its bias); the contributions sum to Theta exactly.</item>
+/// </list>
+/// The estimate is first order (each layer's change rescales the others' contributions once) and is used only as a
+/// regime condition: beyond <see cref="Tolerance"/> the threshold moves by more than the ±20 % the check allows.
+/// </summary>
+public static class LazyWindow
+{
+    /// <summary>The LR check's tolerance (THEORY.md §8 CPU check, ±20 %): a larger kernel change moves the threshold by more.</summary>
+    public const double Tolerance = 0.2;
+
+    /// <summary>The check's window: THEORY.md §8 CPU check, 30 full-batch steps at 0.8 x the prediction.</summary>
+    public const int Steps = 30;
+
+    public const double RateFraction = 0.8;
+
+    /// <summary>Largest sample the estimate uses (the first probes of a larger one): one O(n^2 L) propagation keeping every node.</summary>
+    public const int MaxSample = 64;
+
+    /// <summary>
+    /// The estimate for a graph of Linear, activation, residual Add, dropout and reshaping ops; null for other ops (convolutions,
+    /// norms, attention: their backward kernels are not modelled here) or when propagation stops.
+    /// </summary>
+    public static LazyWindowEstimate? Estimate(ModelGraph graph, double[,] gramOverN0, int maxSample = MaxSample, CancellationToken cancellationToken = default)
+    {
+        if (!graph.Nodes.All(n => n.Op is Input or Linear or Activation or Add or Dropout or Flatten))
+            return null;
+        var m = Math.Min(gramOverN0.GetLength(0), maxSample);
+        var gram = new double[m, m];
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < m; j++)
+                gram[i, j] = gramOverN0[i, j];
+        var states = KernelPropagation.Run(graph, KernelMatrix.FromInputGram(gram), Parameterization.Standard, cancellationToken: cancellationToken);
+        if (states.Any(s => s.Kernel is null))
+            return null;
+        var build = Matrix<double>.Build;
+        Matrix<double> Sigma(int node) => build.DenseOfArray(states[node].Kernel!.SigmaMatrix());
+        var output = states[graph.Output].Kernel!;
+        var theta = build.DenseOfArray(output.ThetaMatrix());
+
+        var backward = BackwardKernels(graph, states, m);
+        var evd = theta.Evd(Symmetricity.Symmetric);
+        var lambdas = evd.EigenValues.Select(e => Math.Max(e.Real, 0)).ToArray();
+        var lambdaMax = lambdas.Max();
+        if (!(lambdaMax > 0))
+            return null;
+        var top = evd.EigenVectors.Column(Array.IndexOf(lambdas, lambdaMax));
+        // a = V diag((1 - (1 - x_i)^T) / lambda_i) V^T r; the limit T x_i / lambda_i = 2 f T / lambda_max as lambda_i -> 0.
+        var fit = lambdas.Select(l =>
+        {
+            var x = 2 * RateFraction * l / lambdaMax;
+            return x < 1e-12 ? 2 * RateFraction * Steps / lambdaMax : (1 - Math.Pow(1 - x, Steps)) / l;
+        }).ToArray();
+        var fitOperator = evd.EigenVectors * build.DiagonalOfDiagonalArray(fit) * evd.EigenVectors.Transpose();
+        var residual = build.DenseIdentity(m) + build.DenseOfArray(output.SigmaMatrix());
+        var coefficients = fitOperator * residual * fitOperator; // E[a a^T]
+
+        var change = ImmutableArray.CreateBuilder<double>();
+        var share = ImmutableArray.CreateBuilder<double>();
+        var growth = 0.0;
+        var total = build.Dense(m, m);
+        foreach (var node in graph.Nodes.Where(n => n.Op is Linear))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var linear = (Linear)node.Op;
+            var sigmaW2 = node.SigmaW2 ?? 0;
+            var features = Sigma(node.Inputs[0]) * linear.InFeatures;
+            var b = backward[node.Id];
+            // sum_x s_x^T (B ∘ E[a a^T]) s_x = sum of the entries of (S (B ∘ E[a a^T])) ∘ S, S symmetric: one product per layer.
+            var moved = (features * b.PointwiseMultiply(coefficients)).PointwiseMultiply(features).Enumerate().Sum();
+            var size = linear.OutFeatures * sigmaW2 * features.Diagonal().Sum() / linear.InFeatures;
+            var rho = size > 0 ? moved / size : 0;
+            var contribution = features.PointwiseMultiply(b);
+            if (node.SigmaB2 is not null)
+                contribution += b;
+            total += contribution;
+            var s = top * contribution * top / lambdaMax;
+            change.Add(rho);
+            share.Add(s);
+            growth += (1 - s) * rho;
+        }
+        // The layers' contributions must add up to Theta; when they do not, the backward pass does not model this graph.
+        var contributionError = (total - theta).FrobeniusNorm() / theta.FrobeniusNorm();
+        if (!(contributionError < 1e-8))
+            return null;
+        return new LazyWindowEstimate(growth, change.ToImmutable(), share.ToImmutable(), Steps, RateFraction, contributionError, m);
+    }
+
+    /// <summary>
+    /// B(x, x') = delta(x)·delta(x') at every node's output, from B = 1 at the (scalar or per-output identical) output, in
+    /// reverse topological order: the transposes of the forward rules' Theta factors.
+    /// </summary>
+    internal static Matrix<double>[] BackwardKernels(ModelGraph graph, IReadOnlyList<Rules.NodeState> states, int m)
+    {
+        var build = Matrix<double>.Build;
+        var backward = new Matrix<double>[graph.Nodes.Length];
+        backward[graph.Output] = build.Dense(m, m, 1.0);
+        for (var id = graph.Nodes.Length - 1; id >= 0; id--)
+        {
+            var node = graph.Nodes[id];
+            if (backward[id] is not { } b)
+                continue;
+            for (var k = 0; k < node.Inputs.Length; k++)
+            {
+                var input = node.Inputs[k];
+                var kernel = states[id].Kernel!;
+                var passed = node.Op switch
+                {
+                    Linear => b * (node.SigmaW2 ?? 0),
+                    Activation => b.PointwiseMultiply(build.Dense(m, m, kernel.SigmaDot)),
+                    Add add => k == 0 ? b : b * (add.BranchScale * add.BranchScale),
+                    Dropout dropout => b + build.DenseDiagonal(m, m, 1 / (1 - dropout.P) - 1).PointwiseMultiply(b),
+                    _ => b,
+                };
+                backward[input] = backward[input] is { } existing ? existing + passed : passed;
+            }
+        }
+        return backward;
+    }
+}
