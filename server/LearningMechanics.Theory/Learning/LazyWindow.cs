@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using LearningMechanics.Model.Graph;
 using LearningMechanics.Model.Ops;
 using LearningMechanics.Theory.Kernels;
+using LearningMechanics.Theory.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LearningMechanics.Theory.Learning;
@@ -73,86 +74,136 @@ public static class LazyWindow
         var states = KernelPropagation.Run(graph, KernelMatrix.FromInputGram(gram), Parameterization.Standard, cancellationToken: cancellationToken);
         if (states.Any(s => s.Kernel is null))
             return null;
-        var build = Matrix<double>.Build;
-        Matrix<double> Sigma(int node) => build.DenseOfArray(states[node].Kernel!.SigmaMatrix());
         var output = states[graph.Output].Kernel!;
-        var theta = build.DenseOfArray(output.ThetaMatrix());
+        var theta = Flat(output.ThetaMatrix());
 
-        var backward = BackwardKernels(graph, states, m);
-        var evd = theta.Evd(Symmetricity.Symmetric);
+        var evd = Matrix<double>.Build.DenseOfArray(output.ThetaMatrix()).Evd(Symmetricity.Symmetric);
         var lambdas = evd.EigenValues.Select(e => Math.Max(e.Real, 0)).ToArray();
         var lambdaMax = lambdas.Max();
         if (!(lambdaMax > 0))
             return null;
-        var top = evd.EigenVectors.Column(Array.IndexOf(lambdas, lambdaMax));
+        var vectors = evd.EigenVectors;
+        var top = vectors.Column(Array.IndexOf(lambdas, lambdaMax)).ToArray();
         // a = V diag((1 - (1 - x_i)^T) / lambda_i) V^T r; the limit T x_i / lambda_i = 2 f T / lambda_max as lambda_i -> 0.
         var fit = lambdas.Select(l =>
         {
             var x = 2 * RateFraction * l / lambdaMax;
             return x < 1e-12 ? 2 * RateFraction * Steps / lambdaMax : (1 - Math.Pow(1 - x, Steps)) / l;
         }).ToArray();
-        var fitOperator = evd.EigenVectors * build.DiagonalOfDiagonalArray(fit) * evd.EigenVectors.Transpose();
-        var residual = build.DenseIdentity(m) + build.DenseOfArray(output.SigmaMatrix());
-        var coefficients = fitOperator * residual * fitOperator; // E[a a^T]
+        var fitOperator = vectors * Matrix<double>.Build.DiagonalOfDiagonalArray(fit) * vectors.Transpose();
+        var residual = Matrix<double>.Build.DenseIdentity(m) + Matrix<double>.Build.DenseOfArray(output.SigmaMatrix());
+        var coefficients = Flat((fitOperator * residual * fitOperator).ToArray()); // E[a a^T]
 
+        var backward = BackwardKernels(graph, states, m);
         var change = ImmutableArray.CreateBuilder<double>();
         var share = ImmutableArray.CreateBuilder<double>();
         var growth = 0.0;
-        var total = build.Dense(m, m);
+        var total = new double[m * m];
+        var (weighted, product) = (new double[m * m], new double[m * m]);
         foreach (var node in graph.Nodes.Where(n => n.Op is Linear))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var linear = (Linear)node.Op;
             var sigmaW2 = node.SigmaW2 ?? 0;
-            var features = Sigma(node.Inputs[0]) * linear.InFeatures;
-            var b = backward[node.Id];
+            var features = Flat(states[node.Inputs[0]].Kernel!.SigmaMatrix(), linear.InFeatures);
+            var b = backward[node.Id]!;
+            for (var idx = 0; idx < weighted.Length; idx++)
+                weighted[idx] = b[idx] * coefficients[idx];
             // sum_x s_x^T (B ∘ E[a a^T]) s_x = sum of the entries of (S (B ∘ E[a a^T])) ∘ S, S symmetric: one product per layer.
-            var moved = (features * b.PointwiseMultiply(coefficients)).PointwiseMultiply(features).Enumerate().Sum();
-            var size = linear.OutFeatures * sigmaW2 * features.Diagonal().Sum() / linear.InFeatures;
+            Array.Clear(product);
+            for (var x = 0; x < m; x++)
+            {
+                var row = product.AsSpan(x * m, m);
+                for (var j = 0; j < m; j++)
+                    Blas.Axpy(features[x * m + j], weighted.AsSpan(j * m, m), row);
+            }
+            var moved = Blas.Dot(product, features);
+            var size = 0.0;
+            for (var x = 0; x < m; x++)
+                size += features[x * m + x];
+            size *= linear.OutFeatures * sigmaW2 / linear.InFeatures;
             var rho = size > 0 ? moved / size : 0;
-            var contribution = features.PointwiseMultiply(b);
-            if (node.SigmaB2 is not null)
-                contribution += b;
-            total += contribution;
-            var s = top * contribution * top / lambdaMax;
+            // Layer k's NTK contribution: fan_in Sigma_{k-1} ∘ B_k for the weights, + B_k for the bias.
+            var s = 0.0;
+            for (var i = 0; i < m; i++)
+                for (var j = 0; j < m; j++)
+                {
+                    var contribution = features[i * m + j] * b[i * m + j] + (node.SigmaB2 is null ? 0 : b[i * m + j]);
+                    total[i * m + j] += contribution;
+                    s += top[i] * contribution * top[j];
+                }
+            s /= lambdaMax;
             change.Add(rho);
             share.Add(s);
             growth += (1 - s) * rho;
         }
         // The layers' contributions must add up to Theta; when they do not, the backward pass does not model this graph.
-        var contributionError = (total - theta).FrobeniusNorm() / theta.FrobeniusNorm();
+        double error = 0, norm = 0;
+        for (var idx = 0; idx < total.Length; idx++)
+        {
+            error += (total[idx] - theta[idx]) * (total[idx] - theta[idx]);
+            norm += theta[idx] * theta[idx];
+        }
+        var contributionError = Math.Sqrt(error / norm);
         if (!(contributionError < 1e-8))
             return null;
         return new LazyWindowEstimate(growth, change.ToImmutable(), share.ToImmutable(), Steps, RateFraction, contributionError, m);
+    }
+
+    private static double[] Flat(double[,] matrix, double scale = 1)
+    {
+        var (rows, columns) = (matrix.GetLength(0), matrix.GetLength(1));
+        var flat = new double[rows * columns];
+        for (var i = 0; i < rows; i++)
+            for (var j = 0; j < columns; j++)
+                flat[i * columns + j] = scale * matrix[i, j];
+        return flat;
     }
 
     /// <summary>
     /// B(x, x') = delta(x)·delta(x') at every node's output, from B = 1 at the (scalar or per-output identical) output, in
     /// reverse topological order: the transposes of the forward rules' Theta factors.
     /// </summary>
-    internal static Matrix<double>[] BackwardKernels(ModelGraph graph, IReadOnlyList<Rules.NodeState> states, int m)
+    internal static double[]?[] BackwardKernels(ModelGraph graph, IReadOnlyList<Rules.NodeState> states, int m)
     {
-        var build = Matrix<double>.Build;
-        var backward = new Matrix<double>[graph.Nodes.Length];
-        backward[graph.Output] = build.Dense(m, m, 1.0);
+        var backward = new double[]?[graph.Nodes.Length];
+        backward[graph.Output] = Enumerable.Repeat(1.0, m * m).ToArray();
         for (var id = graph.Nodes.Length - 1; id >= 0; id--)
         {
             var node = graph.Nodes[id];
             if (backward[id] is not { } b)
                 continue;
+            var kernel = states[id].Kernel!;
             for (var k = 0; k < node.Inputs.Length; k++)
             {
-                var input = node.Inputs[k];
-                var kernel = states[id].Kernel!;
-                var passed = node.Op switch
+                var passed = new double[m * m];
+                switch (node.Op)
                 {
-                    Linear => b * (node.SigmaW2 ?? 0),
-                    Activation => b.PointwiseMultiply(build.Dense(m, m, kernel.SigmaDot)),
-                    Add add => k == 0 ? b : b * (add.BranchScale * add.BranchScale),
-                    Dropout dropout => b + build.DenseDiagonal(m, m, 1 / (1 - dropout.P) - 1).PointwiseMultiply(b),
-                    _ => b,
-                };
-                backward[input] = backward[input] is { } existing ? existing + passed : passed;
+                    case Linear:
+                        Blas.Axpy(node.SigmaW2 ?? 0, b, passed);
+                        break;
+                    case Activation:
+                        for (var i = 0; i < m; i++)
+                            for (var j = 0; j < m; j++)
+                                passed[i * m + j] = kernel.SigmaDot(i, j) * b[i * m + j];
+                        break;
+                    case Add add:
+                        Blas.Axpy(k == 0 ? 1 : add.BranchScale * add.BranchScale, b, passed);
+                        break;
+                    case Dropout dropout:
+                        b.CopyTo(passed, 0);
+                        for (var i = 0; i < m; i++)
+                            passed[i * m + i] /= 1 - dropout.P;
+                        break;
+                    default:
+                        b.CopyTo(passed, 0);
+                        break;
+                }
+                var input = node.Inputs[k];
+                if (backward[input] is { } existing)
+                    Blas.Axpy(1, passed, existing);
+                else
+                    backward[input] = passed;
             }
         }
         return backward;

@@ -17,6 +17,17 @@ internal static class Blas
         return result;
     }
 
+    /// <summary>y += a x, elementwise.</summary>
+    public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    {
+        var idx = 0;
+        var scale = new Vector<double>(a);
+        for (; idx + Vector<double>.Count <= x.Length; idx += Vector<double>.Count)
+            (new Vector<double>(y.Slice(idx)) + scale * new Vector<double>(x.Slice(idx))).CopyTo(y.Slice(idx));
+        for (; idx < x.Length; idx++)
+            y[idx] += a * x[idx];
+    }
+
     /// <summary>
     /// sigmaOut = a sigma + b and thetaOut = (c sigma + d) + a theta, elementwise (the affine kernel step of
     /// <see cref="Rules.LinearRule"/>; the operation order matches the scalar form, so results are bit-identical).
