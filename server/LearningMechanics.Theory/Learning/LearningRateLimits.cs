@@ -76,6 +76,8 @@ public static class LearningRateLimits
             return Empty("the model's input dimension is unknown, so no synthetic sample can be drawn");
         var inputSecondMoment = graph.Nodes[0].Op is Model.Ops.Input input ? input.SecondMoment : 1.0;
         var gram = DataKernels.SyntheticGram(sampleCount, inputDim, inputSecondMoment, seed);
+        // The lazy-window estimate (its own propagation on the first 64 probes) runs beside the NTK on the whole sample.
+        var windowTask = Task.Run(() => LazyWindow.Estimate(graph, gram, cancellationToken: cancellationToken), cancellationToken);
         var state = DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: cancellationToken);
         if (state.Kernel is not { } kernel)
             return Empty(state.NoTheory ?? "no theory for the output");
@@ -121,7 +123,7 @@ public static class LearningRateLimits
             return Empty(reason) with { LambdaMaxTheta = lambdaMax, LambdaMaxEstimate = lambdaEstimate, Predictions = predictions.ToImmutable() };
         }
         // THEORY.md §9.2: the threshold from the curvature at init holds over the check only while the kernel stays near Theta_0.
-        var window = LazyWindow.Estimate(graph, gram, cancellationToken: cancellationToken);
+        var window = windowTask.GetAwaiter().GetResult();
         var windowRegime = window is { IsLazy: false } rich
             ? Regime.Outside($"rich over the check window: the linearised dynamics move the NTK by ≈ {rich.KernelGrowth:P0} (> {LazyWindow.Tolerance:P0}) in {LazyWindow.Steps} steps at {LazyWindow.RateFraction} x eta_crit " +
                 $"(largest layer feature change {rich.FeatureChange.Max():G2}: the output is small next to unit-variance targets and the weights must grow), so the curvature at init does not set the limit (THEORY.md §9.2; Chizat, Oyallon & Bach 2019)")
