@@ -164,15 +164,22 @@ public static class LearningRateLimits
 
     /// <summary>
     /// THEORY.md §8.2: the divergence edge (2x–3x eta_crit) comes from the uv model and a 1-hidden-layer ReLU net; for deeper
-    /// ReLU nets "eta_max is uncertain" (the ~12/lambda_0 figure is [U]), so the divergence band is out of regime there.
+    /// ReLU nets "eta_max is uncertain" (the ~12/lambda_0 figure is [U]), so the divergence band is out of regime there. The
+    /// same holds for the other unbounded ReLU-like activations (GELU, SiLU, ELU, SELU, Softplus, Mish, leaky ReLU): a GELU
+    /// net of 2 hidden layers diverged at 8.2x eta_crit in the held-out grid lazy-window-36 (bench/RESULTS.md). Saturating
+    /// activations (tanh, sigmoid, hardtanh, ReLU6) keep the loss bounded and stay in regime (THEORY.md §18).
     /// </summary>
     public static Regime DivergenceEdgeRegime(ModelGraph graph)
     {
-        var reluLayers = graph.Nodes.Count(n => n.Op is Model.Ops.Activation { Function: Model.Ops.ActivationKind.ReLU or Model.Ops.ActivationKind.LeakyReLU });
-        return reluLayers > 1
-            ? Regime.Outside($"{reluLayers} ReLU layers: the divergence edge is known for the uv model and one hidden ReLU layer; for deeper ReLU nets it is uncertain (THEORY.md §8.2)")
+        var unbounded = graph.Nodes.Count(n => n.Op is Model.Ops.Activation { Function: var f } && IsUnboundedReluLike(f));
+        return unbounded > 1
+            ? Regime.Outside($"{unbounded} unbounded ReLU-like activation layers: the divergence edge is known for the uv model and one hidden ReLU layer; for deeper ReLU-like nets it is uncertain (THEORY.md §8.2)")
             : Regime.Inside;
     }
+
+    private static bool IsUnboundedReluLike(Model.Ops.ActivationKind kind) => kind is Model.Ops.ActivationKind.ReLU or Model.Ops.ActivationKind.LeakyReLU
+        or Model.Ops.ActivationKind.GELU or Model.Ops.ActivationKind.SiLU or Model.Ops.ActivationKind.ELU or Model.Ops.ActivationKind.SELU
+        or Model.Ops.ActivationKind.Softplus or Model.Ops.ActivationKind.Mish;
 
     /// <summary>c_loss with lambda_max(H) = c_loss lambda_max(Theta) at init, or null for a loss without curvature (L1, unknown).</summary>
     public static double? HessianScale(LossConvention loss, int n, long outputs)
