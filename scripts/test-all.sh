@@ -18,7 +18,7 @@ for project in tests/LearningMechanics.*.Tests; do
   if [ -z "$summary" ]; then echo "$name: no test summary (build or host failure)"; failed=$((failed + 1)); continue; fi
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   # The failing tests' names and first message lines, repeated at the end where a truncated CI log still shows them.
-  grep -E -A 8 "^ +Failed [A-Za-z_]" "$log" >>artifacts/failures.log || true
+  grep -E -A 8 "^ +Failed [A-Za-z_]|\[FAIL\]" "$log" >>artifacts/failures.log || true
 done
 
 # Client unit tests (node's test runner), when Node and the npm packages are available (scripts/e2e-vscode.sh installs them).

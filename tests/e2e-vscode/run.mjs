@@ -523,12 +523,25 @@ async function closeAllEditors(page) {
 
 /** Runs a palette command; `click` picks the row with that title instead of the first (highlighted) match. */
 async function runCommand(page, title, click = false) {
-  await page.keyboard.press('Control+Shift+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 10_000 });
+  // The palette can close again before it is typed into when focus moves (a notification or the output view taking it on a
+  // loaded machine: CI of 090fcb5 timed out in fill); open it again, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('Control+Shift+P');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) {
+        throw error;
+      }
+      log(`command palette attempt ${attempt} for "${title}" failed (${String(error.message ?? error).split('\n')[0]}); opening it again`);
+      await page.keyboard.press('Escape');
+    }
+  }
   if (click) {
     await row.click();
   } else {
