@@ -67,6 +67,9 @@ public static class LazyWindow
         if (!graph.Nodes.All(n => n.Op is Input or Linear or Activation or Add or Dropout or Flatten))
             return null;
         var m = Math.Min(gramOverN0.GetLength(0), maxSample);
+        // K outputs with the same kernel and independent unit-variance residuals: every layer moves K times as much as for one
+        // (cross-output terms average out at init), while its size at init does not depend on K.
+        var outputs = graph.InferShapes().OutputOf(graph.Output).Last ?? 1;
         var gram = new double[m, m];
         for (var i = 0; i < m; i++)
             for (var j = 0; j < m; j++)
@@ -117,7 +120,7 @@ public static class LazyWindow
                 for (var j = 0; j < m; j++)
                     Blas.Axpy(features[x * m + j], weighted.AsSpan(j * m, m), row);
             }
-            var moved = Blas.Dot(product, features);
+            var moved = outputs * Blas.Dot(product, features);
             var size = 0.0;
             for (var x = 0; x < m; x++)
                 size += features[x * m + x];

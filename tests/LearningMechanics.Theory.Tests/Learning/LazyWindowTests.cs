@@ -100,6 +100,18 @@ public sealed class LazyWindowTests
         Assert.Equal(0.0, estimate.KernelGrowth, 12); // one layer: nothing else for its change to rescale
     }
 
+    [Fact]
+    public void TenOutputs_MoveHiddenFeaturesTenTimesAsMuch_TheReadoutAsMuchRelatively()
+    {
+        // K independent unit-variance residuals: every hidden layer moves K times as much (cross-output terms vanish at init)
+        // while its size is unchanged; the readout's K rows move independently and it is K times as large at init.
+        var one = LazyWindow.Estimate(Graphs.Mlp(16, 256, 2, ActivationKind.Tanh, outputs: 1), Sample(16))!;
+        var ten = LazyWindow.Estimate(Graphs.Mlp(16, 256, 2, ActivationKind.Tanh, outputs: 10), Sample(16))!;
+        for (var layer = 0; layer < one.FeatureChange.Length - 1; layer++)
+            Assert.Equal(10.0, ten.FeatureChange[layer] / one.FeatureChange[layer], 1e-8);
+        Assert.Equal(1.0, ten.FeatureChange[^1] / one.FeatureChange[^1], 1e-9);
+    }
+
     [Theory]
     // Grid nets (bench/grids/mixed-270.json, width 512, 16 inputs): measured monotone limit / predicted 0.197 and 0.224.
     [InlineData(ActivationKind.ReLU, 3, "default", false)]
