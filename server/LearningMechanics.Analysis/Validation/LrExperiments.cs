@@ -33,10 +33,10 @@ public static class LrExperiments
         var predictions = ImmutableArray.CreateBuilder<PredictedValue>();
         if (eta is { } etaCrit)
         {
-            // The regimes the analysis stated (finite width, lazy over the check window, the divergence edge for deep ReLU nets).
-            var divergenceOut = lr!.DivergenceOutOfRegime ?? (lr.OutOfRegime is null ? LearningRateLimits.DivergenceEdgeRegime(model.Graph).FailingAssumption : lr.OutOfRegime);
-            predictions.Add(new PredictedValue("lr-monotone", etaCrit, 0.2, 0, null, lr.OutOfRegime is null, lr.OutOfRegime));
-            predictions.Add(new PredictedValue("lr-threshold", LearningRateLimits.DivergenceMedianRatio * etaCrit, 0.5, 0, null, divergenceOut is null, divergenceOut));
+            // The regimes the analysis stated (finite width, lazy over the check window; for the divergence edge also deep
+            // ReLU-like nets): the eta-divergence prediction already carries all three.
+            predictions.Add(new PredictedValue("lr-monotone", etaCrit, 0.2, 0, null, lr!.OutOfRegime is null, lr.OutOfRegime));
+            predictions.Add(new PredictedValue("lr-threshold", LearningRateLimits.DivergenceMedianRatio * etaCrit, 0.5, 0, null, lr.DivergenceOutOfRegime is null, lr.DivergenceOutOfRegime));
         }
         var guess = eta ?? (lr?.Declared is { IsKnown: true } declared ? declared.Value : 0.01);
         var parameters = ImmutableDictionary<string, double>.Empty.Add("lr-guess", guess).Add("iterations", Iterations);

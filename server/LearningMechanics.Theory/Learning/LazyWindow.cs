@@ -9,7 +9,7 @@ namespace LearningMechanics.Theory.Learning;
 
 /// <summary>
 /// How far the NTK is expected to move while the learning-rate limit is checked: the first-order estimate of its relative
-/// change over <see cref="Steps"/> full-batch steps at <see cref="RateFraction"/> x eta_crit.
+/// change over <see cref="LazyWindow.Steps"/> full-batch steps at <see cref="LazyWindow.RateFraction"/> x eta_crit.
 /// </summary>
 /// <param name="KernelGrowth">sum_k (1 - s_k) rho_k: each layer's feature change rho_k rescales the NTK contributions of
 /// every other layer, which hold the share 1 - s_k of the top eigenvalue.</param>
@@ -19,7 +19,7 @@ namespace LearningMechanics.Theory.Learning;
 /// <param name="ContributionError">|sum_k contribution_k - Theta|_F / |Theta|_F, the self-check of the backward pass (rounding).</param>
 /// <param name="SampleCount">Probes used (the first <see cref="LazyWindow.MaxSample"/> of the LR sample).</param>
 public sealed record LazyWindowEstimate(
-    double KernelGrowth, ImmutableArray<double> FeatureChange, ImmutableArray<double> TopShare, int Steps, double RateFraction, double ContributionError, int SampleCount)
+    double KernelGrowth, ImmutableArray<double> FeatureChange, ImmutableArray<double> TopShare, double ContributionError, int SampleCount)
 {
     /// <summary>True when the kernel is predicted to stay within <see cref="LazyWindow.Tolerance"/> of its init value.</summary>
     public bool IsLazy => KernelGrowth <= LazyWindow.Tolerance;
@@ -78,9 +78,10 @@ public static class LazyWindow
         if (states.Any(s => s.Kernel is null))
             return null;
         var output = states[graph.Output].Kernel!;
-        var theta = Flat(output.ThetaMatrix());
+        var thetaMatrix = output.ThetaMatrix();
+        var theta = Flat(thetaMatrix);
 
-        var evd = Matrix<double>.Build.DenseOfArray(output.ThetaMatrix()).Evd(Symmetricity.Symmetric);
+        var evd = Matrix<double>.Build.DenseOfArray(thetaMatrix).Evd(Symmetricity.Symmetric);
         var lambdas = evd.EigenValues.Select(e => Math.Max(e.Real, 0)).ToArray();
         var lambdaMax = lambdas.Max();
         if (!(lambdaMax > 0))
@@ -150,7 +151,7 @@ public static class LazyWindow
         var contributionError = Math.Sqrt(error / norm);
         if (!(contributionError < 1e-8))
             return null;
-        return new LazyWindowEstimate(growth, change.ToImmutable(), share.ToImmutable(), Steps, RateFraction, contributionError, m);
+        return new LazyWindowEstimate(growth, change.ToImmutable(), share.ToImmutable(), contributionError, m);
     }
 
     private static double[] Flat(double[,] matrix, double scale = 1)
@@ -167,7 +168,7 @@ public static class LazyWindow
     /// B(x, x') = delta(x)·delta(x') at every node's output, from B = 1 at the (scalar or per-output identical) output, in
     /// reverse topological order: the transposes of the forward rules' Theta factors.
     /// </summary>
-    internal static double[]?[] BackwardKernels(ModelGraph graph, IReadOnlyList<Rules.NodeState> states, int m)
+    private static double[]?[] BackwardKernels(ModelGraph graph, IReadOnlyList<Rules.NodeState> states, int m)
     {
         var backward = new double[]?[graph.Nodes.Length];
         backward[graph.Output] = Enumerable.Repeat(1.0, m * m).ToArray();

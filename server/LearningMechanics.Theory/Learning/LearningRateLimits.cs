@@ -76,8 +76,12 @@ public static class LearningRateLimits
             return Empty("the model's input dimension is unknown, so no synthetic sample can be drawn");
         var inputSecondMoment = graph.Nodes[0].Op is Model.Ops.Input input ? input.SecondMoment : 1.0;
         var gram = DataKernels.SyntheticGram(sampleCount, inputDim, inputSecondMoment, seed);
-        // The lazy-window estimate (its own propagation on the first 64 probes) runs beside the NTK on the whole sample.
-        var windowTask = Task.Run(() => LazyWindow.Estimate(graph, gram, cancellationToken: cancellationToken), cancellationToken);
+        var hessianScale = HessianScale(loss, sampleCount, outputs);
+        // The lazy-window estimate (its own propagation on the first 64 probes) runs beside the NTK on the whole sample, when
+        // the loss has curvature and so a threshold will be predicted.
+        var windowTask = hessianScale is null
+            ? Task.FromResult<LazyWindowEstimate?>(null)
+            : Task.Run(() => LazyWindow.Estimate(graph, gram, cancellationToken: cancellationToken), cancellationToken);
         var state = DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: cancellationToken);
         if (state.Kernel is not { } kernel)
             return Empty(state.NoTheory ?? "no theory for the output");
@@ -88,7 +92,6 @@ public static class LearningRateLimits
         if (!(lambdaMax > 0))
             return Empty("the NTK at init is zero (for example all-zero weights), so there is no curvature-based threshold");
 
-        var hessianScale = HessianScale(loss, sampleCount, outputs);
         var regime = report.FiniteWidthBeta > TheoryEngine.FiniteWidthLimit
             ? Regime.Outside($"finite width: sum 1/n_l = {report.FiniteWidthBeta:G3} > {TheoryEngine.FiniteWidthLimit} (THEORY.md §4.3, §18)")
             : Regime.Inside;
