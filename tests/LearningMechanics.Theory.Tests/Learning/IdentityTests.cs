@@ -43,7 +43,7 @@ public sealed class IdentityTests
         var random = new Random(11);
         var (u, v) = (new double[n], new double[n]);
         for (var i = 0; i < n; i++)
-            (u[i], v[i]) = (Normal(random), Normal(random));
+            (u[i], v[i]) = (Gaussian.Normal(random), Gaussian.Normal(random));
         var lambda0 = (Dot(u, u) + Dot(v, v)) / n;
         var eta = multiple / lambda0;
         var predicted = eta < 2 / lambda0 ? "monotone" : eta < LearningRateLimits.CatapultRatio * 2 / lambda0 ? "catapult" : "divergent";
@@ -86,7 +86,4 @@ public sealed class IdentityTests
             sum += a[i] * b[i];
         return sum;
     }
-
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

@@ -55,7 +55,7 @@ public sealed class LazyWindowTests
         var x = new double[n, d];
         for (var i = 0; i < n; i++)
             for (var k = 0; k < d; k++)
-                x[i, k] = Normal(random);
+                x[i, k] = Gaussian.Normal(random);
         var gram = DataKernels.Gram(x);
         var estimate = LazyWindow.Estimate(graph, gram)!;
         const double sigmaW2 = 1.0 / 3; // TorchSharp default U(±1/sqrt(fan_in)); bias variance 1/(3 fan_in)
@@ -74,7 +74,7 @@ public sealed class LazyWindowTests
         var moved = 0.0;
         for (var draw = 0; draw < draws; draw++)
         {
-            var r = root * MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(n, _ => Normal(random));
+            var r = root * MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(n, _ => Gaussian.Normal(random));
             var dw = new double[d];
             for (var t = 0; t < LazyWindow.Steps; t++)
             {
@@ -178,7 +178,4 @@ public sealed class LazyWindowTests
         builder.Then(new Linear(128, 1));
         return builder.Build();
     }
-
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
