@@ -35,6 +35,9 @@ public static class LearningRateLimits
     /// <summary>Median divergence point over eta_crit in the MLP training grid (THEORY.md §18).</summary>
     public const double DivergenceMedianRatio = 2.5;
 
+    /// <summary>Half-width of the GD divergence band relative to its centre: 2x–3x eta_crit around 2.5x (THEORY.md §8.2, §18).</summary>
+    public const double DivergenceTolerance = 0.5;
+
     /// <summary>Momentum: the divergence band [MomentumBandLow, MomentumBandHigh] x the linear-stability limit (2+2 beta)/lambda.</summary>
     public const double MomentumBandLow = 0.8, MomentumBandHigh = CatapultRatio;
 
@@ -82,6 +85,9 @@ public static class LearningRateLimits
         var windowTask = hessianScale is null
             ? Task.FromResult<LazyWindowEstimate?>(null)
             : Task.Run(() => LazyWindow.Estimate(graph, gram, cancellationToken: cancellationToken), cancellationToken);
+        var spreadTask = hessianScale is null
+            ? Task.FromResult<InitSpreadEstimate?>(null)
+            : Task.Run(() => InitSpread.Estimate(graph, gram, seed, cancellationToken), cancellationToken);
         var state = DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: cancellationToken);
         if (state.Kernel is not { } kernel)
             return Empty(state.NoTheory ?? "no theory for the output");
@@ -131,14 +137,22 @@ public static class LearningRateLimits
             ? Regime.Outside($"rich over the check window: the linearised dynamics move the NTK by ≈ {rich.KernelGrowth:P0} (> {LazyWindow.Tolerance:P0}) in {LazyWindow.Steps} steps at {LazyWindow.RateFraction} x eta_crit " +
                 $"(largest layer feature change {rich.FeatureChange.Max():G2}: the output is small next to unit-variance targets and the weights must grow), so the curvature at init does not set the limit (THEORY.md §9.2; Chizat, Oyallon & Bach 2019)")
             : Regime.Inside;
-        var etaRegime = regime.And(windowRegime);
+        // THEORY.md §4.3: a threshold predicted for the init ensemble cannot be met within a tolerance narrower than the
+        // ensemble's own spread of lambda_max (Hanin & Nica 2019).
+        var spread = spreadTask.GetAwaiter().GetResult();
+        Regime SpreadRegime(double tolerance) => spread is { } s && s.Interval95 > tolerance
+            ? Regime.Outside($"finite width: lambda_max(Theta) varies by ±{s.Interval95:P0} (95 %) from one init to the next at these widths ({s.Draws} draws of the init ensemble on {s.SampleCount} probes), wider than the ±{tolerance:P0} a threshold is checked to (THEORY.md §4.3; Hanin & Nica 2019)")
+            : Regime.Inside;
+        var etaRegime = regime.And(windowRegime).And(SpreadRegime(LazyWindow.Tolerance));
         var lrScan = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "empirical boundary within ±20% for width >= 512 (THEORY.md §8 CPU check)"),
             "30 full-batch steps at 0.8x (expect monotone decrease) and 1.25x (expect an increase within 10 steps, MSE)");
         var etaAssumptions = assumptions.Add($"optimizer: {form}{(momentum != 0 ? $", beta = {momentum:G3}" : "")}").Add(window is { } lazy
             ? $"lazy over the check: NTK change ≈ {lazy.KernelGrowth:P0} in {LazyWindow.Steps} steps at {LazyWindow.RateFraction} x eta_crit, unit-variance targets (linearised estimate, THEORY.md §9.2)"
-            : "lazy over the check: not estimated for this graph's ops (convolutions, norms, attention)");
-        var divergenceRegime = etaRegime.And(DivergenceEdgeRegime(graph));
+            : "lazy over the check: not estimated for this graph's ops (convolutions, norms, attention)").Add(spread is { } drawn
+            ? $"init-to-init spread of lambda_max at these widths: ±{drawn.RelativeSpread:P0} (1 sd, {drawn.Draws} draws of the init ensemble; mean {drawn.MeanRatio:F2}x the infinite-width value)"
+            : "init-to-init spread of lambda_max: not estimated (ops without a sampler, or too large to sample)");
         var hasMomentum = form is OptimizerForm.HeavyBall or OptimizerForm.Nesterov;
+        var divergenceRegime = regime.And(windowRegime).And(SpreadRegime(hasMomentum ? MomentumDivergenceTolerance : DivergenceTolerance)).And(DivergenceEdgeRegime(graph));
         var divergenceAt = (hasMomentum ? MomentumDivergenceRatio : DivergenceMedianRatio) * etaCrit;
         if (hasMomentum)
         {
@@ -156,13 +170,13 @@ public static class LearningRateLimits
             predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions, etaRegime, Evidence.Derived, outputIds, lrScan,
                 $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4} (THEORY.md §8.1)"));
             predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions, divergenceRegime, Evidence.Computed, outputIds,
-                new Experiment("lr-scan", Tolerance.RelativeOf(0.5, "divergence between 2x and 3x eta_crit (THEORY.md §8.2, §18)"), "scan multiples of eta_crit; record the first divergent run"),
+                new Experiment("lr-scan", Tolerance.RelativeOf(DivergenceTolerance, "divergence between 2x and 3x eta_crit (THEORY.md §8.2, §18)"), "scan multiples of eta_crit; record the first divergent run"),
                 $"catapult band ({etaCrit:G3}, {CatapultRatio * etaCrit:G3}); divergence expected above ≈ {divergenceAt:G3} (median 2.5x in the MLP grid, THEORY.md §18)"));
         }
         LrBand? band = declared is { } rate ? rate < etaCrit ? LrBand.Monotone : rate < CatapultRatio * etaCrit ? LrBand.Catapult : LrBand.Divergent : null;
         return new LrReport(
             new LearningRate(etaCrit, loss, form, momentum), CatapultRatio * etaCrit, divergenceAt, lambdaMax, lambdaEstimate,
-            sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable()) { Window = window };
+            sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable()) { Window = window, Spread = spread };
     }
 
     /// <summary>

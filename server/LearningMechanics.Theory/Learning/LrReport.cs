@@ -39,6 +39,9 @@ public sealed record LrReport(
     /// <summary>How far the NTK moves over the LR check (null when not estimated): the eta predictions are out of regime when it is rich.</summary>
     public LazyWindowEstimate? Window { get; init; }
 
+    /// <summary>How much lambda_max varies across inits at the model's widths (null when not estimated): the eta predictions are out of regime when it is wider than their tolerance.</summary>
+    public InitSpreadEstimate? Spread { get; init; }
+
     /// <summary>True when the declared rate is above the monotone threshold: "learning rate above stability limit".</summary>
     public bool DeclaredAboveLimit => DeclaredBand is LrBand.Catapult or LrBand.Divergent;
 }

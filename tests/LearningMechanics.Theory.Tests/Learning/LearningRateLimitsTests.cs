@@ -47,7 +47,9 @@ public sealed class LearningRateLimitsTests
         var report = Limits(WithTraining(Graphs.Mlp(16, 512, hiddenLayers, phi, init), Sgd(0.01, momentum)));
         Assert.True(report.Window!.IsLazy, $"kernel growth {report.Window.KernelGrowth:G3}");
         Assert.Equal(inside, report.Predictions.Single(p => p.Id == "eta-divergence").Regime.IsInside);
-        Assert.True(report.Predictions.Single(p => p.Id == "eta-crit").Regime.IsInside);
+        // eta_crit itself is in regime unless the init-to-init spread of lambda_max is wider than its ±20 % (InitSpreadTests):
+        // at depth 4 and width 512 that spread is near the edge (±18–21 %, 95 %).
+        Assert.Equal(report.Spread!.Interval95 <= LazyWindow.Tolerance, report.Predictions.Single(p => p.Id == "eta-crit").Regime.IsInside);
     }
 
     [Fact]
