@@ -32,12 +32,13 @@ public sealed class ValidationGridTests
         Assert.True(Scored("forward-variance") >= 18, $"forward-variance scored {Scored("forward-variance")}");
         Assert.True(Rate("forward-variance") >= 0.95, $"forward-variance confirmed {Rate("forward-variance"):P1}");
 
-        // Five of the six SGD nets are scored; depth 8 at default init is rich over the check window (the lazy-window estimate,
-        // THEORY.md §9.2), so its LR predictions are out of regime: not searched, and its rates (SGD and momentum) not judged
-        // by the curvature at init.
+        // The three depth-2 SGD nets are scored. At depth 8 none is: at default init the net is rich over the check window (the
+        // lazy-window estimate, THEORY.md §9.2); at He and sigma_w^2 = 3 lambda_max varies by ±30 % (95 %) from one init to the
+        // next (InitSpread, Hanin & Nica), wider than the ±20 % of the check. Their LR predictions are out of regime: not
+        // searched, and their rates (SGD and momentum) not judged by the curvature at init.
         var eta = report["etaCritRatio"]!;
-        Assert.True((int)eta["count"]! >= 5, $"eta-crit ratios: {eta["count"]}");
-        Assert.True((int)kinds["rate-stability"]["outOfRegime"]! >= 2, "the ordered depth-8 net's rates should be out of regime");
+        Assert.True((int)eta["count"]! >= 3, $"eta-crit ratios: {eta["count"]}");
+        Assert.True((int)kinds["rate-stability"]["outOfRegime"]! >= 6, "the depth-8 nets' rates should be out of regime");
         Assert.InRange((double)eta["median"]!, 0.8, 1.2);
 
         var divergence = report["divergenceRatio"]!;
