@@ -27,7 +27,9 @@ public static class Lenses
             {
                 var declared = lr.Declared.IsKnown ? $"η {Format.Number(lr.Declared.Value)} · " : "";
                 var caveat = lr.OutOfRegime is null ? "" : " · out of regime";
-                result.Add(new LensInfo(lrSpan, $"{declared}stable below ≈ {Format.Number(limit)} ({lr.Optimizer}){caveat}", null, model.Graph.Name));
+                // The lens has room for the verdict only; its tooltip says why the limit is out of regime, or what it assumes.
+                var tooltip = lr.OutOfRegime is { } why ? $"Out of regime: {why}" : $"Predicted monotone-descent limit at init: {lr.Convention}";
+                result.Add(new LensInfo(lrSpan, $"{declared}stable below ≈ {Format.Number(limit)} ({lr.Optimizer}){caveat}", null, model.Graph.Name, tooltip));
             }
         }
         return result.ToImmutable();

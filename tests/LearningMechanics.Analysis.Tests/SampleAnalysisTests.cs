@@ -96,6 +96,10 @@ public sealed class SampleAnalysisTests
         var lenses = Lenses.For(analysis, _ => null);
         Assert.Contains(lenses, l => l.Title.Contains("109,386 params") && l.Command is null);
         Assert.Contains(lenses, l => l.Command == Lenses.ValidateCommand && l.ModelName == "model");
+        // Mlp3's rate lens is out of regime (rich over the check window: measured limit 0.23x); its tooltip says why.
+        var rate = Assert.Single(lenses, l => l.Title.Contains("stable below", StringComparison.Ordinal));
+        Assert.EndsWith("· out of regime", rate.Title, StringComparison.Ordinal);
+        Assert.StartsWith("Out of regime: rich over the check window", rate.Tooltip, StringComparison.Ordinal);
     }
 }
 

@@ -34,6 +34,9 @@ public sealed class ServerProcessTests
         var titles = lenses!.AsArray().Select(l => l!["command"]!["title"]!.GetValue<string>()).ToList();
         Assert.Contains(titles, t => t.Contains("109,386 params"));
         Assert.Contains(lenses.AsArray(), l => l!["command"]!["command"]!.GetValue<string>() == "learningMechanics.validate");
+        // The rate lens carries its out-of-regime reason as the command's tooltip (LSP 3.18); the others send none.
+        Assert.Contains(lenses.AsArray(), l => l!["command"]!["tooltip"]?.GetValue<string>().StartsWith("Out of regime: rich", StringComparison.Ordinal) == true);
+        Assert.Contains(lenses.AsArray(), l => l!["command"]!.AsObject().ContainsKey("tooltip") == false);
 
         // Shape mismatch: an error on the Linear that receives the wrong width.
         var mismatch = await OpenAsync(client, "ShapeMismatch.cs");

@@ -25,5 +25,5 @@ public static class ToLsp
     public static Hover Hover(HoverInfo hover) => new(new MarkupContent("markdown", hover.Markdown), Range(hover.Span));
 
     public static CodeLens CodeLens(LensInfo lens, string uri) =>
-        new(Range(lens.Span), new Command(lens.Title, lens.Command ?? "", lens.Command is null ? null : [uri, lens.ModelName]));
+        new(Range(lens.Span), new Command(lens.Title, lens.Command ?? "", lens.Command is null ? null : [uri, lens.ModelName], lens.Tooltip));
 }

@@ -30,7 +30,8 @@ public sealed record TextDocumentPositionParams(
 public sealed record Command(
     [property: JsonPropertyName("title")] string Title,
     [property: JsonPropertyName("command")] string CommandId,
-    [property: JsonPropertyName("arguments")] object?[]? Arguments = null);
+    [property: JsonPropertyName("arguments")] object?[]? Arguments = null,
+    [property: JsonPropertyName("tooltip"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Tooltip = null);
 
 public sealed record MarkupContent([property: JsonPropertyName("kind")] string Kind, [property: JsonPropertyName("value")] string Value);
 
