@@ -46,8 +46,14 @@ public static class InitSpread
     /// <summary>Initialisations drawn: the relative error of the spread from n draws is ≈ 1/sqrt(2(n-1)), 18 % at 16.</summary>
     public const int Draws = 16;
 
-    /// <summary>Multiply-adds allowed over all draws (≈ 1 s on one core); a larger net gets no estimate.</summary>
-    public const double Budget = 3e9;
+    /// <summary>Fewest draws a large net gets (29 % relative error): enough to tell a ±40 % spread from a ±10 % one.</summary>
+    public const int MinDraws = 6;
+
+    /// <summary>
+    /// Multiply-adds allowed over all draws (≈ 1.5 s on one core of the build machine, once per architecture): a large net gets
+    /// fewer draws, and none below <see cref="MinDraws"/> (a 50 x 512 MLP would take 3–4 s for 7 draws).
+    /// </summary>
+    public const double Budget = 1.5e9;
 
     private static readonly ConcurrentDictionary<string, InitSpreadEstimate?> s_memo = new();
 
@@ -67,9 +73,10 @@ public static class InitSpread
         var key = Key(graph, gram, seed);
         if (s_memo.TryGetValue(key, out var known))
             return known;
-        var cost = (double)Draws * m * 2 * graph.Nodes.Where(n => n.Op is Linear).Sum(n => (double)((Linear)n.Op).InFeatures * ((Linear)n.Op).OutFeatures);
+        var costPerDraw = (double)m * 2 * graph.Nodes.Where(n => n.Op is Linear).Sum(n => (double)((Linear)n.Op).InFeatures * ((Linear)n.Op).OutFeatures);
+        var drawCount = (int)Math.Min(Draws, Math.Floor(Budget / costPerDraw));
         InitSpreadEstimate? estimate = null;
-        if (cost <= Budget)
+        if (drawCount >= MinDraws)
         {
             var infinite = DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: cancellationToken).Kernel is { } kernel
                 ? DataKernels.LambdaMax(kernel.ThetaMatrix())
@@ -77,15 +84,16 @@ public static class InitSpread
             if (infinite > 0)
             {
                 var random = new GaussianSource(seed);
-                var draws = new double[Draws];
-                for (var d = 0; d < Draws; d++)
+                var draws = new double[drawCount];
+                var weights = new double[]?[graph.Nodes.Length]; // redrawn in place: a 512 x 512 layer is 2 MB
+                for (var d = 0; d < drawCount; d++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    draws[d] = DataKernels.LambdaMax(EmpiricalNtk(graph, gram, random, cancellationToken));
+                    draws[d] = DataKernels.LambdaMax(EmpiricalNtk(graph, gram, random, weights, cancellationToken));
                 }
                 var mean = draws.Average();
-                var sd = Math.Sqrt(draws.Sum(x => (x - mean) * (x - mean)) / (Draws - 1));
-                estimate = mean > 0 ? new InitSpreadEstimate(sd / mean, mean / infinite, Draws, m) : null;
+                var sd = Math.Sqrt(draws.Sum(x => (x - mean) * (x - mean)) / (drawCount - 1));
+                estimate = mean > 0 ? new InitSpreadEstimate(sd / mean, mean / infinite, drawCount, m) : null;
             }
         }
         if (s_memo.Count >= 64)
@@ -119,13 +127,13 @@ public static class InitSpread
         graph.Nodes[id].Op is Input || (graph.Nodes[id].Op is Flatten && graph.Nodes[id].Inputs.All(i => IsInputLike(graph, i)));
 
     /// <summary>One draw's NTK for output 0 on the probes, m x m.</summary>
-    private static double[,] EmpiricalNtk(ModelGraph graph, double[,] gram, GaussianSource random, CancellationToken cancellationToken)
+    /// <param name="weights">Per node, fanOut x fanIn row-major; reused across draws.</param>
+    private static double[,] EmpiricalNtk(ModelGraph graph, double[,] gram, GaussianSource random, double[]?[] weights, CancellationToken cancellationToken)
     {
         var m = gram.GetLength(0);
         var nodes = graph.Nodes;
         var values = new double[]?[nodes.Length];      // m x width, row-major
         var widths = new int[nodes.Length];
-        var weights = new double[]?[nodes.Length];     // fanOut x fanIn, row-major
         var inputDim = DataKernels.InputDimension(graph) ?? 1;
         for (var id = 0; id < nodes.Length; id++)
         {
@@ -158,9 +166,8 @@ public static class InitSpread
                     else
                     {
                         var a = values[node.Inputs[0]]!;
-                        var w = new double[fanOut * fanIn];
+                        var w = weights[id] ??= new double[fanOut * fanIn];
                         random.Fill(w, sigmaW);
-                        weights[id] = w;
                         var bias = new double[fanOut];
                         random.Fill(bias, sigmaB);
                         for (var p = 0; p < m; p++)

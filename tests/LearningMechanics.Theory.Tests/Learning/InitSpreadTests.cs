@@ -136,7 +136,18 @@ public sealed class InitSpreadTests
         builder.Then(new Dropout(0.1));
         builder.Then(new Linear(64, 1));
         Assert.Null(InitSpread.Estimate(builder.Build(), DataKernels.SyntheticGram(16, 16, 1.0, 1)));
-        // 50 layers of width 2048: beyond the budget, so no estimate rather than a multi-second stall in the editor.
+        // 50 layers of width 2048: beyond the budget even at the fewest draws, so no estimate rather than a stall in the editor.
         Assert.Null(InitSpread.Estimate(Graphs.Mlp(16, 2048, 50, ActivationKind.ReLU, He, Bias), DataKernels.SyntheticGram(16, 16, 1.0, 1)));
+    }
+
+    [Fact]
+    public void DeepWideNet_GetsFewerDraws_AndAWideSpread()
+    {
+        // 20 hidden layers of width 512 at criticality: beta = sum 1/n = 0.04, exp(5 beta) - 1 = 0.22 for ReLU (Hanin & Nica):
+        // the budget allows 8 draws, which are enough to see a spread far beyond any ±20 % check.
+        var spread = InitSpread.Estimate(Graphs.Mlp(16, 512, 20, ActivationKind.ReLU, He, Bias), DataKernels.SyntheticGram(16, 16, 1.0, 1));
+        Assert.NotNull(spread);
+        Assert.InRange(spread.Draws, InitSpread.MinDraws, InitSpread.Draws - 1);
+        Assert.True(spread.Interval95 > 0.4, $"spread {spread.RelativeSpread:P0} over {spread.Draws} draws");
     }
 }
