@@ -78,6 +78,8 @@ public static class Hovers
         if (lr.MonotoneLimit is { } monotone)
         {
             text.AppendLine($"- monotone below η ≈ {Format.Number(monotone)} (2/λmax)");
+            if (lr.InitSpread is { } spread)
+                text.AppendLine($"- λmax, and so the limit, varies by ±{spread:P0} (1 sd) from one initialisation to the next at these widths");
             if (lr.DivergenceLimit is { } divergence)
                 text.AppendLine($"- catapult band up to ≈ {Format.Number(divergence)}, divergence above");
             if (lr.Declared.IsKnown)

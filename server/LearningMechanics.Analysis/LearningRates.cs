@@ -22,7 +22,8 @@ public static class LearningRates
             report.EtaCrit is null ? report.Reason ?? "no limit for this optimizer and loss" : null,
             optimizer.Span,
             etaCrit?.Regime.FailingAssumption,
-            divergence?.Regime.FailingAssumption);
+            divergence?.Regime.FailingAssumption,
+            report.Spread?.RelativeSpread);
     }
 
     public static string Convention(OptimizerSpec optimizer, LossSpec? loss)

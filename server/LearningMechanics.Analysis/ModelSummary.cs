@@ -23,6 +23,7 @@ public sealed record ModelSummary(
 /// <param name="OutOfRegime">Why the limits' assumptions fail for this model (finite width, rich over the check window), or
 /// null when they hold; the limits are still shown, marked.</param>
 /// <param name="DivergenceOutOfRegime">Why the divergence edge in particular is not predicted to ±50 % (deep ReLU nets), or null.</param>
+/// <param name="InitSpread">Relative sd of lambda_max from one init to the next at the model's widths (and so of the limits), or null when not drawn.</param>
 public sealed record LrSummary(
     Fact<double> Declared,
     SourceSpan? Span,
@@ -34,4 +35,5 @@ public sealed record LrSummary(
     string? NotPredictedReason,
     SourceSpan? OptimizerSpan = null,
     string? OutOfRegime = null,
-    string? DivergenceOutOfRegime = null);
+    string? DivergenceOutOfRegime = null,
+    double? InitSpread = null);

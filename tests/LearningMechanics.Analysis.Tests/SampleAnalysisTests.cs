@@ -87,6 +87,9 @@ public sealed class SampleAnalysisTests
         var callHover = Hovers.At(analysis, line, character + "torch.optim.".Length + 1);
         Assert.NotNull(callHover);
         Assert.Contains("monotone below", callHover.Markdown);
+        // The init-to-init spread of the limit at the model's widths, drawn by the engine (InitSpread).
+        Assert.NotNull(lr.InitSpread);
+        Assert.Contains($"varies by ±{lr.InitSpread.Value:P0} (1 sd) from one initialisation to the next", callHover.Markdown);
     }
 
     [Fact]
