@@ -1,7 +1,7 @@
 using LearningMechanics.Model.Graph;
 using LearningMechanics.Model.Ops;
-using LearningMechanics.Theory.Rules;
 using LearningMechanics.Theory.Numerics;
+using LearningMechanics.Theory.Rules;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LearningMechanics.Theory.Kernels;
@@ -38,7 +38,7 @@ public static class DataKernels
         {
             var row = new double[dim];
             for (var d = 0; d < dim; d++)
-                row[d] = StandardNormal(random);
+                row[d] = StandardNormal.Sample(random);
             var norm2 = Blas.Dot(row, row);
             var scale = norm2 > 0 ? Math.Sqrt(dim * secondMoment / norm2) : 0;
             for (var d = 0; d < dim; d++)
@@ -105,12 +105,4 @@ public static class DataKernels
     /// <summary>Input dimension n_0 of the graph (product of the input shape), or null when unknown.</summary>
     public static long? InputDimension(ModelGraph graph) =>
         graph.Nodes.Length > 0 && graph.Nodes[0].Op is Input input ? input.Shape.Elements : null;
-
-    private static double StandardNormal(Random random)
-    {
-        // Box–Muller; 1 - NextDouble() is in (0, 1], so the log is finite.
-        var u1 = 1.0 - random.NextDouble();
-        var u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
 }

@@ -1,3 +1,5 @@
+using LearningMechanics.Theory.Numerics;
+
 namespace LearningMechanics.Theory.Learning;
 
 /// <summary>
@@ -44,7 +46,7 @@ public static class DeepLinearSimulation
             {
                 for (var i = 0; i < w.GetLength(0); i++)
                     for (var j = 0; j < w.GetLength(1); j++)
-                        w[i, j] = initStd * StandardNormal(random);
+                        w[i, j] = initStd * StandardNormal.Sample(random);
             }
             weights[l] = w;
         }
@@ -154,12 +156,5 @@ public static class DeepLinearSimulation
                 c[i, j] = sum;
             }
         return c;
-    }
-
-    private static double StandardNormal(Random random)
-    {
-        var u1 = 1.0 - random.NextDouble();
-        var u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }
