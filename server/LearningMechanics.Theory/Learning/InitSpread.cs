@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
 using LearningMechanics.Model.Graph;
 using LearningMechanics.Model.Ops;
 using LearningMechanics.Theory.Kernels;
@@ -55,7 +53,7 @@ public static class InitSpread
     /// </summary>
     public const double Budget = 1.5e9;
 
-    private static readonly ConcurrentDictionary<string, InitSpreadEstimate?> s_memo = new();
+    private static readonly EstimateMemo<InitSpreadEstimate?> s_memo = new();
 
     /// <summary>
     /// The spread for a graph of Input, Linear, elementwise activation, residual Add and Flatten ops whose input feeds Linear
@@ -70,36 +68,31 @@ public static class InitSpread
         for (var i = 0; i < m; i++)
             for (var j = 0; j < m; j++)
                 gram[i, j] = gramOverN0[i, j];
-        var key = Key(graph, gram, seed);
-        if (s_memo.TryGetValue(key, out var known))
-            return known;
+        return s_memo.GetOrAdd(graph, gram, seed, () => Draw(graph, gram, m, seed, cancellationToken));
+    }
+
+    private static InitSpreadEstimate? Draw(ModelGraph graph, double[,] gram, int m, int seed, CancellationToken cancellationToken)
+    {
         var costPerDraw = (double)m * 2 * graph.Nodes.Where(n => n.Op is Linear).Sum(n => (double)((Linear)n.Op).InFeatures * ((Linear)n.Op).OutFeatures);
         var drawCount = (int)Math.Min(Draws, Math.Floor(Budget / costPerDraw));
-        InitSpreadEstimate? estimate = null;
-        if (drawCount >= MinDraws)
+        if (drawCount < MinDraws)
+            return null;
+        var infinite = DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: cancellationToken).Kernel is { } kernel
+            ? DataKernels.LambdaMax(kernel.ThetaMatrix())
+            : 0;
+        if (!(infinite > 0))
+            return null;
+        var random = new GaussianSource(seed);
+        var draws = new double[drawCount];
+        var weights = new double[]?[graph.Nodes.Length]; // redrawn in place: a 512 x 512 layer is 2 MB
+        for (var d = 0; d < drawCount; d++)
         {
-            var infinite = DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: cancellationToken).Kernel is { } kernel
-                ? DataKernels.LambdaMax(kernel.ThetaMatrix())
-                : 0;
-            if (infinite > 0)
-            {
-                var random = new GaussianSource(seed);
-                var draws = new double[drawCount];
-                var weights = new double[]?[graph.Nodes.Length]; // redrawn in place: a 512 x 512 layer is 2 MB
-                for (var d = 0; d < drawCount; d++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    draws[d] = DataKernels.LambdaMax(EmpiricalNtk(graph, gram, random, weights, cancellationToken));
-                }
-                var mean = draws.Average();
-                var sd = Math.Sqrt(draws.Sum(x => (x - mean) * (x - mean)) / (drawCount - 1));
-                estimate = mean > 0 ? new InitSpreadEstimate(sd / mean, mean / infinite, drawCount, m) : null;
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            draws[d] = DataKernels.LambdaMax(EmpiricalNtk(graph, gram, random, weights, cancellationToken));
         }
-        if (s_memo.Count >= 64)
-            s_memo.Clear();
-        s_memo[key] = estimate;
-        return estimate;
+        var mean = draws.Average();
+        var sd = Math.Sqrt(draws.Sum(x => (x - mean) * (x - mean)) / (drawCount - 1));
+        return mean > 0 ? new InitSpreadEstimate(sd / mean, mean / infinite, drawCount, m) : null;
     }
 
     private static bool IsSupported(ModelGraph graph)
@@ -298,16 +291,6 @@ public static class InitSpread
             for (var j = 0; j < m; j++)
                 flat[i * m + j] = root[i, j];
         return flat;
-    }
-
-    private static string Key(ModelGraph graph, double[,] gram, int seed)
-    {
-        var key = new StringBuilder().Append(seed).Append(';');
-        foreach (var node in graph.Nodes)
-            key.Append(node.Op).Append('|').Append(node.SigmaW2).Append('|').Append(node.SigmaB2).Append('|').AppendJoin(',', node.Inputs).Append(';');
-        foreach (var value in gram)
-            key.Append(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',');
-        return key.ToString();
     }
 
     /// <summary>Standard normals from xoshiro256** (seeded by splitmix64) by Box–Muller: the weights of one draw are millions of numbers.</summary>

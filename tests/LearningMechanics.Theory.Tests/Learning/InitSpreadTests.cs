@@ -150,4 +150,21 @@ public sealed class InitSpreadTests
         Assert.InRange(spread.Draws, InitSpread.MinDraws, InitSpread.Draws - 1);
         Assert.True(spread.Interval95 > 0.4, $"spread {spread.RelativeSpread:P0} over {spread.Draws} draws");
     }
+
+    [Fact]
+    public void Estimates_AreMemoisedPerArchitectureAndInit()
+    {
+        // The editor re-analyses the same model on every edit: the same architecture gets the same estimate object back, and
+        // a change of init variance alone is a different architecture.
+        var gram = DataKernels.SyntheticGram(64, 16, 1.0, 9);
+        var graph = Graphs.Mlp(16, 128, 2, ActivationKind.Tanh, Graphs.FanIn(1.0));
+        var rebuilt = Graphs.Mlp(16, 128, 2, ActivationKind.Tanh, Graphs.FanIn(1.0));
+        var wider = Graphs.Mlp(16, 128, 2, ActivationKind.Tanh, Graphs.FanIn(1.5));
+        Assert.Same(InitSpread.Estimate(graph, gram), InitSpread.Estimate(rebuilt, gram));
+        Assert.Same(LazyWindow.Estimate(graph, gram), LazyWindow.Estimate(rebuilt, gram));
+        Assert.NotEqual(InitSpread.Estimate(graph, gram)!.MeanRatio, InitSpread.Estimate(wider, gram)!.MeanRatio);
+        Assert.NotEqual(LazyWindow.Estimate(graph, gram)!.KernelGrowth, LazyWindow.Estimate(wider, gram)!.KernelGrowth);
+        // Another sample is another key.
+        Assert.NotSame(LazyWindow.Estimate(graph, gram), LazyWindow.Estimate(graph, DataKernels.SyntheticGram(64, 16, 1.0, 10)));
+    }
 }
