@@ -21,8 +21,8 @@ namespace LearningMechanics.Theory.Learning;
 public sealed record LazyWindowEstimate(
     double KernelGrowth, ImmutableArray<double> FeatureChange, ImmutableArray<double> TopShare, double ContributionError, int SampleCount)
 {
-    /// <summary>True when the kernel is predicted to stay within <see cref="LazyWindow.Tolerance"/> of its init value.</summary>
-    public bool IsLazy => KernelGrowth <= LazyWindow.Tolerance;
+    /// <summary>True when the kernel's growth keeps the threshold within the check's tolerance (<see cref="LazyWindow.GrowthLimit"/>).</summary>
+    public bool IsLazy => KernelGrowth <= LazyWindow.GrowthLimit;
 }
 
 /// <summary>
@@ -43,12 +43,19 @@ public sealed record LazyWindowEstimate(
 /// <item>Layer k's NTK contribution is fan_in Sigma_{k-1} ∘ B_k (+ B_k for its bias); the contributions sum to Theta exactly.</item>
 /// </list>
 /// The estimate is first order (each layer's change rescales the others' contributions once) and is used only as a
-/// regime condition: beyond <see cref="Tolerance"/> the threshold moves by more than the ±20 % the check allows.
+/// regime condition: beyond <see cref="GrowthLimit"/> the threshold moves by more than the ±20 % the check allows.
 /// </summary>
 public static class LazyWindow
 {
-    /// <summary>The LR check's tolerance (THEORY.md §8 CPU check, ±20 %): a larger kernel change moves the threshold by more.</summary>
+    /// <summary>The LR check's tolerance on the threshold (THEORY.md §8 CPU check, ±20 %).</summary>
     public const double Tolerance = 0.2;
+
+    /// <summary>
+    /// Largest kernel growth that keeps the threshold in tolerance: the threshold scales as 1/lambda_max, so growth g moves it
+    /// to 1/(1 + g) of the prediction, and 1/(1 + g) >= 1 - Tolerance gives g &lt;= 1/(1 - Tolerance) - 1 = 0.25. (Session 4
+    /// compared g with the tolerance itself, 0.2, which mixed a kernel change with a threshold change.)
+    /// </summary>
+    public const double GrowthLimit = 1 / (1 - Tolerance) - 1;
 
     /// <summary>The check's window: THEORY.md §8 CPU check, 30 full-batch steps at 0.8 x the prediction.</summary>
     public const int Steps = 30;

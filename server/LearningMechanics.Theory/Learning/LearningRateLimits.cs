@@ -134,14 +134,15 @@ public static class LearningRateLimits
         // THEORY.md §9.2: the threshold from the curvature at init holds over the check only while the kernel stays near Theta_0.
         var window = windowTask.GetAwaiter().GetResult();
         var windowRegime = window is { IsLazy: false } rich
-            ? Regime.Outside($"rich over the check window: the linearised dynamics move the NTK by ≈ {rich.KernelGrowth:P0} (> {LazyWindow.Tolerance:P0}) in {LazyWindow.Steps} steps at {LazyWindow.RateFraction} x eta_crit " +
+            ? Regime.Outside($"rich over the check window: the linearised dynamics move the NTK by ≈ {rich.KernelGrowth:P0} (> {LazyWindow.GrowthLimit:P0}, which moves the threshold by the check's {LazyWindow.Tolerance:P0}) in {LazyWindow.Steps} steps at {LazyWindow.RateFraction} x eta_crit " +
                 $"(largest layer feature change {rich.FeatureChange.Max():G2}: the output is small next to unit-variance targets and the weights must grow), so the curvature at init does not set the limit (THEORY.md §9.2; Chizat, Oyallon & Bach 2019)")
             : Regime.Inside;
         // THEORY.md §4.3: a threshold predicted for the init ensemble cannot be met within a tolerance narrower than the
-        // ensemble's own spread of lambda_max (Hanin & Nica 2019).
+        // ensemble's own spread of lambda_max (Hanin & Nica 2019). A threshold scales as 1/lambda_max, so lambda in
+        // [1 - I, 1 + I] puts it in [1/(1 + I), 1/(1 - I)]; within ±tau needs I <= tau/(1 + tau) (the upper side binds).
         var spread = spreadTask.GetAwaiter().GetResult();
-        Regime SpreadRegime(double tolerance) => spread is { } s && s.Interval95 > tolerance
-            ? Regime.Outside($"finite width: lambda_max(Theta) varies by ±{s.Interval95:P0} (95 %) from one init to the next at these widths ({s.Draws} draws of the init ensemble on {s.SampleCount} probes), wider than the ±{tolerance:P0} a threshold is checked to (THEORY.md §4.3; Hanin & Nica 2019)")
+        Regime SpreadRegime(double tolerance) => spread is { } s && s.Interval95 > SpreadLimit(tolerance)
+            ? Regime.Outside($"finite width: lambda_max(Theta) varies by ±{s.Interval95:P0} (95 %) from one init to the next at these widths ({s.Draws} draws of the init ensemble on {s.SampleCount} probes), which moves the threshold by more than the ±{tolerance:P0} it is checked to (THEORY.md §4.3; Hanin & Nica 2019)")
             : Regime.Inside;
         var etaRegime = regime.And(windowRegime).And(SpreadRegime(LazyWindow.Tolerance));
         var lrScan = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "empirical boundary within ±20% for width >= 512 (THEORY.md §8 CPU check)"),
@@ -178,6 +179,9 @@ public static class LearningRateLimits
             new LearningRate(etaCrit, loss, form, momentum), CatapultRatio * etaCrit, divergenceAt, lambdaMax, lambdaEstimate,
             sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable()) { Window = window, Spread = spread };
     }
+
+    /// <summary>Largest 95 % interval of lambda_max (relative) that keeps a threshold ∝ 1/lambda_max within ±<paramref name="tolerance"/>: tau/(1 + tau), 1/6 at ±20 %.</summary>
+    public static double SpreadLimit(double tolerance) => tolerance / (1 + tolerance);
 
     /// <summary>
     /// THEORY.md §8.2: the divergence edge (2x–3x eta_crit) comes from the uv model and a 1-hidden-layer ReLU net; for deeper

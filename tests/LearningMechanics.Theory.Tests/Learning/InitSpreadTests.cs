@@ -118,7 +118,7 @@ public sealed class InitSpreadTests
         var graph = WithSgd(Graphs.Mlp(16, 512, hidden, ActivationKind.ReLU, He, Bias));
         var report = LearningRateLimits.For(graph, TheoryEngine.Analyze(graph), seed: 5);
         Assert.NotNull(report.Spread);
-        Assert.Equal(inside, report.Spread.Interval95 <= LazyWindow.Tolerance);
+        Assert.Equal(inside, report.Spread.Interval95 <= LearningRateLimits.SpreadLimit(LazyWindow.Tolerance));
         var etaCrit = report.Predictions.Single(p => p.Id == "eta-crit");
         Assert.Equal(inside, etaCrit.Regime.IsInside);
         if (!inside)

@@ -128,7 +128,10 @@ public sealed class LazyWindowTests
         Assert.NotNull(report.Window);
         Assert.Equal(lazy, report.Window.IsLazy);
         var etaCrit = report.Predictions.Single(p => p.Id == "eta-crit");
-        Assert.Equal(lazy, etaCrit.Regime.IsInside);
+        // Lazy nets can still be out of regime for their init-to-init spread (InitSpreadTests), never for richness.
+        Assert.Equal(lazy && report.Spread!.Interval95 <= LearningRateLimits.SpreadLimit(LazyWindow.Tolerance), etaCrit.Regime.IsInside);
+        if (lazy)
+            Assert.DoesNotContain("rich over the check window", etaCrit.Regime.FailingAssumption ?? "");
         if (!lazy)
             Assert.False(report.Predictions.Single(p => p.Id == "eta-divergence").Regime.IsInside);
         // The curvature at init is still a prediction in regime: it is what changes over the window, not what is wrong.
