@@ -141,14 +141,22 @@ public sealed class InitSpreadTests
     }
 
     [Fact]
-    public void DeepWideNet_GetsFewerDraws_AndAWideSpread()
+    public void DeepWideNet_GetsFewerDrawsThenFewerProbes_AndAWideSpread()
     {
-        // 20 hidden layers of width 512 at criticality: beta = sum 1/n = 0.04, exp(5 beta) - 1 = 0.22 for ReLU (Hanin & Nica):
-        // the budget allows 8 draws, which are enough to see a spread far beyond any ±20 % check.
-        var spread = InitSpread.Estimate(Graphs.Mlp(16, 512, 20, ActivationKind.ReLU, He, Bias), DataKernels.SyntheticGram(16, 16, 1.0, 1));
-        Assert.NotNull(spread);
-        Assert.InRange(spread.Draws, InitSpread.MinDraws, InitSpread.Draws - 1);
-        Assert.True(spread.Interval95 > 0.4, $"spread {spread.RelativeSpread:P0} over {spread.Draws} draws");
+        // Critical ReLU at width 512: beta = sum 1/n, exp(5 beta) - 1 is 0.11 at 11 hidden layers, 0.22 at 20 (Hanin & Nica).
+        var gram = DataKernels.SyntheticGram(16, 16, 1.0, 1);
+        var deep = InitSpread.Estimate(Graphs.Mlp(16, 512, 11, ActivationKind.ReLU, He, Bias), gram);
+        Assert.NotNull(deep);
+        Assert.Equal(InitSpread.MaxSample, deep.SampleCount);
+        Assert.InRange(deep.Draws, InitSpread.MinDraws, InitSpread.Draws - 1);
+        var deeper = InitSpread.Estimate(Graphs.Mlp(16, 512, 20, ActivationKind.ReLU, He, Bias), gram);
+        Assert.NotNull(deeper);
+        Assert.Equal(InitSpread.MinSample, deeper.SampleCount);
+        Assert.InRange(deeper.Draws, InitSpread.MinDraws, InitSpread.Draws);
+        // Enough draws to see a spread far beyond any ±20 % check.
+        Assert.True(deeper.Interval95 > 0.4, $"spread {deeper.RelativeSpread:P0} over {deeper.Draws} draws");
+        // 50 of them: over the budget even on 8 probes.
+        Assert.Null(InitSpread.Estimate(Graphs.Mlp(16, 512, 50, ActivationKind.ReLU, He, Bias), gram));
     }
 
     [Fact]
