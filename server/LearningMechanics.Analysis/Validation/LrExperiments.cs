@@ -35,8 +35,8 @@ public static class LrExperiments
         {
             // The regimes the analysis stated (finite width, lazy over the check window; for the divergence edge also deep
             // ReLU-like nets): the eta-divergence prediction already carries all three.
-            predictions.Add(new PredictedValue("lr-monotone", etaCrit, 0.2, 0, null, lr!.OutOfRegime is null, lr.OutOfRegime));
-            predictions.Add(new PredictedValue("lr-threshold", LearningRateLimits.DivergenceMedianRatio * etaCrit, 0.5, 0, null, lr.DivergenceOutOfRegime is null, lr.DivergenceOutOfRegime));
+            predictions.Add(new PredictedValue("lr-monotone", etaCrit, LazyWindow.Tolerance, 0, null, lr!.OutOfRegime is null, lr.OutOfRegime));
+            predictions.Add(new PredictedValue("lr-threshold", LearningRateLimits.DivergenceMedianRatio * etaCrit, LearningRateLimits.DivergenceTolerance, 0, null, lr.DivergenceOutOfRegime is null, lr.DivergenceOutOfRegime));
         }
         var guess = eta ?? (lr?.Declared is { IsKnown: true } declared ? declared.Value : 0.01);
         var parameters = ImmutableDictionary<string, double>.Empty.Add("lr-guess", guess).Add("iterations", Iterations);

@@ -75,20 +75,21 @@ public static class InitSpread
         if (!IsSupported(graph))
             return null;
         var m = Math.Min(gramOverN0.GetLength(0), MaxSample);
-        if (Math.Floor(Budget / CostPerDraw(graph, m)) < MinDraws)
-            m = Math.Min(m, MinSample);
+        var drawCount = DrawsWithinBudget(graph, m);
+        if (drawCount < MinDraws)
+            (m, drawCount) = (Math.Min(m, MinSample), DrawsWithinBudget(graph, Math.Min(m, MinSample)));
+        if (drawCount < MinDraws)
+            return null;
         var gram = new double[m, m];
         for (var i = 0; i < m; i++)
             for (var j = 0; j < m; j++)
                 gram[i, j] = gramOverN0[i, j];
-        return s_memo.GetOrAdd(graph, gram, seed, () => Draw(graph, gram, m, seed, cancellationToken));
+        return s_memo.GetOrAdd(graph, gram, seed, () => Draw(graph, gram, drawCount, seed, cancellationToken));
     }
 
-    private static InitSpreadEstimate? Draw(ModelGraph graph, double[,] gram, int m, int seed, CancellationToken cancellationToken)
+    private static InitSpreadEstimate? Draw(ModelGraph graph, double[,] gram, int drawCount, int seed, CancellationToken cancellationToken)
     {
-        var drawCount = (int)Math.Min(Draws, Math.Floor(Budget / CostPerDraw(graph, m)));
-        if (drawCount < MinDraws)
-            return null;
+        var m = gram.GetLength(0);
         var infinite = DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: cancellationToken).Kernel is { } kernel
             ? DataKernels.LambdaMax(kernel.ThetaMatrix())
             : 0;
@@ -107,9 +108,9 @@ public static class InitSpread
         return mean > 0 ? new InitSpreadEstimate(sd / mean, mean / infinite, drawCount, m) : null;
     }
 
-    /// <summary>One draw: every weight drawn once, then m probes forward and backward through it.</summary>
-    private static double CostPerDraw(ModelGraph graph, int m) =>
-        (2 * m + NormalCost) * graph.Nodes.Where(n => n.Op is Linear).Sum(n => (double)((Linear)n.Op).InFeatures * ((Linear)n.Op).OutFeatures);
+    /// <summary>Draws on m probes that fit the budget, at most <see cref="Draws"/>: each draws every weight once, then runs m probes forward and backward through it.</summary>
+    private static int DrawsWithinBudget(ModelGraph graph, int m) => (int)Math.Min(Draws, Math.Floor(Budget /
+        ((2 * m + NormalCost) * graph.Nodes.Where(n => n.Op is Linear).Sum(n => (double)((Linear)n.Op).InFeatures * ((Linear)n.Op).OutFeatures))));
 
     private static bool IsSupported(ModelGraph graph)
     {

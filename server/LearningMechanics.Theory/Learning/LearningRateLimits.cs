@@ -145,7 +145,7 @@ public static class LearningRateLimits
             ? Regime.Outside($"finite width: lambda_max(Theta) varies by ±{s.Interval95:P0} (95 %) from one init to the next at these widths ({s.Draws} draws of the init ensemble on {s.SampleCount} probes), which moves the threshold by more than the ±{tolerance:P0} it is checked to (THEORY.md §4.3; Hanin & Nica 2019)")
             : Regime.Inside;
         var etaRegime = regime.And(windowRegime).And(SpreadRegime(LazyWindow.Tolerance));
-        var lrScan = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "empirical boundary within ±20% for width >= 512 (THEORY.md §8 CPU check)"),
+        var lrScan = new Experiment("lr-scan", Tolerance.RelativeOf(LazyWindow.Tolerance, "empirical boundary within ±20% for width >= 512 (THEORY.md §8 CPU check)"),
             "30 full-batch steps at 0.8x (expect monotone decrease) and 1.25x (expect an increase within 10 steps, MSE)");
         var etaAssumptions = assumptions.Add($"optimizer: {form}{(momentum != 0 ? $", beta = {momentum:G3}" : "")}").Add(window is { } lazy
             ? $"lazy over the check: NTK change ≈ {lazy.KernelGrowth:P0} in {LazyWindow.Steps} steps at {LazyWindow.RateFraction} x eta_crit, unit-variance targets (linearised estimate, THEORY.md §9.2)"
@@ -157,7 +157,7 @@ public static class LearningRateLimits
         var divergenceAt = (hasMomentum ? MomentumDivergenceRatio : DivergenceMedianRatio) * etaCrit;
         if (hasMomentum)
         {
-            var stabilityCheck = new Experiment("lr-scan", Tolerance.RelativeOf(0.20, "no divergence below 0.8x the limit (THEORY.md §8 ±20%); the loss oscillates below it, so it is not a monotone threshold"),
+            var stabilityCheck = new Experiment("lr-scan", Tolerance.RelativeOf(LazyWindow.Tolerance, "no divergence below 0.8x the limit (THEORY.md §8 ±20%); the loss oscillates below it, so it is not a monotone threshold"),
                 "scan rates with the declared momentum; record the largest rate that does not diverge");
             predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions.Add("linear stability of the quadratic model (heavy-ball characteristic polynomial)"), etaRegime, Evidence.Derived, outputIds, stabilityCheck,
                 $"linear-stability limit {(form == OptimizerForm.Nesterov ? "(2+2 beta)/((1+2 beta) lambda_max(H))" : "(2+2 beta)/lambda_max(H)")} = {etaCrit:G3} ({convention}), lambda_max(H) = {lambdaH:G4}: a lower bound on divergence, not a monotone-descent limit (momentum oscillates well below it; THEORY.md §8.1)"));
