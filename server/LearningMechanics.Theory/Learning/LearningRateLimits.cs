@@ -88,6 +88,10 @@ public static class LearningRateLimits
         var spreadTask = hessianScale is null
             ? Task.FromResult<InitSpreadEstimate?>(null)
             : Task.Run(() => InitSpread.Estimate(graph, gram, seed, cancellationToken), cancellationToken);
+        // The early drift is simulated for plain GD on MSE, the dynamics the monotone threshold is checked with.
+        var driftTask = hessianScale is null || form != OptimizerForm.GradientDescent || loss.Kind != LossKind.Mse
+            ? Task.FromResult<SharpnessDriftEstimate?>(null)
+            : Task.Run(() => SharpnessDrift.Estimate(graph, gram, seed, cancellationToken), cancellationToken);
         var state = DataKernels.AtOutput(graph, gram, Parameterization.Standard, cancellationToken: cancellationToken);
         if (state.Kernel is not { } kernel)
             return Empty(state.NoTheory ?? "no theory for the output");
@@ -117,9 +121,12 @@ public static class LearningRateLimits
                 LambdaMaxTheta = lambdaMax, LambdaMaxEstimate = lambdaEstimate, Predictions = predictions.ToImmutable(),
             };
         var lambdaH = scale * lambdaMax;
+        // Finite width: the sharpness that sets the monotone threshold is the one after the early transient (SharpnessDrift).
+        var drift = driftTask.GetAwaiter().GetResult();
+        var driftFactor = drift is { IsSharpening: false, Correction: var correction } && double.IsFinite(correction) && correction > 0 ? correction : 1;
         double? etaCritValue = form switch
         {
-            OptimizerForm.GradientDescent => 2 / lambdaH,
+            OptimizerForm.GradientDescent => 2 / (lambdaH * driftFactor),
             OptimizerForm.HeavyBall => (2 + 2 * momentum) / lambdaH,
             OptimizerForm.Nesterov => (2 + 2 * momentum) / (1 + 2 * momentum) / lambdaH,
             _ => null,
@@ -144,7 +151,11 @@ public static class LearningRateLimits
         Regime SpreadRegime(double tolerance) => spread is { } s && s.Interval95 > SpreadLimit(tolerance)
             ? Regime.Outside($"finite width: lambda_max(Theta) varies by ±{s.Interval95:P0} (95 %) from one init to the next at these widths ({s.Draws} draws of the init ensemble on {s.SampleCount} probes), which moves the threshold by more than the ±{tolerance:P0} it is checked to (THEORY.md §4.3; Hanin & Nica 2019)")
             : Regime.Inside;
-        var etaRegime = regime.And(windowRegime).And(SpreadRegime(LazyWindow.Tolerance));
+        var driftRegime = drift is { IsSharpening: true } sharpening
+            ? Regime.Outside($"sharpening: at eta_crit lambda_max(Theta) grows by {(double.IsFinite(sharpening.PeakGrowth) ? sharpening.PeakGrowth.ToString("P0") : "without bound")} within {SharpnessDrift.Steps} steps " +
+                $"({sharpening.Draws} nets drawn at these widths; > {LazyWindow.GrowthLimit:P0}, which moves the threshold by the check's {LazyWindow.Tolerance:P0}), so the curvature at init does not set the limit (THEORY.md §9.2; Kalra & Barkeshli 2023)")
+            : Regime.Inside;
+        var etaRegime = regime.And(windowRegime).And(SpreadRegime(LazyWindow.Tolerance)).And(driftRegime);
         var lrScan = new Experiment("lr-scan", Tolerance.RelativeOf(LazyWindow.Tolerance, "empirical boundary within ±20% for width >= 512 (THEORY.md §8 CPU check)"),
             "30 full-batch steps at 0.8x (expect monotone decrease) and 1.25x (expect an increase within 10 steps, MSE)");
         var etaAssumptions = assumptions.Add($"optimizer: {form}{(momentum != 0 ? $", beta = {momentum:G3}" : "")}").Add(window is { } lazy
@@ -152,8 +163,14 @@ public static class LearningRateLimits
             : "lazy over the check: not estimated for this graph's ops (convolutions, norms, attention)").Add(spread is { } drawn
             ? $"init-to-init spread of lambda_max at these widths: ±{drawn.RelativeSpread:P0} (1 sd, {drawn.Draws} draws of the init ensemble; mean {drawn.MeanRatio:F2}x the infinite-width value)"
             : "init-to-init spread of lambda_max: not estimated (ops without a sampler, or too large to sample)");
+        if (form == OptimizerForm.GradientDescent)
+            etaAssumptions = etaAssumptions.Add(drift is { IsSharpening: false } moved && driftFactor != 1
+                ? $"finite-width early drift: lambda_max moves by {moved.Correction - 1:+0.0%;-0.0%} (± {moved.StandardError:P1}) over the first {SharpnessDrift.TransientSteps} GD steps at eta_crit ({moved.Draws} nets drawn at these widths, teacher targets), so eta_crit = 2/(lambda_max(H_0) x {moved.Correction:F3}) (Lewkowycz et al. 2020; Kalra & Barkeshli 2023)"
+                : drift is null
+                    ? "finite-width early drift of lambda_max: not simulated (MSE with one output and Linear/activation/residual ops only, or too large), so eta_crit = 2/lambda_max(H_0)"
+                    : "finite-width early drift of lambda_max: sharpening (out of regime), so eta_crit = 2/lambda_max(H_0) uncorrected");
         var hasMomentum = form is OptimizerForm.HeavyBall or OptimizerForm.Nesterov;
-        var divergenceRegime = regime.And(windowRegime).And(SpreadRegime(hasMomentum ? MomentumDivergenceTolerance : DivergenceTolerance)).And(DivergenceEdgeRegime(graph));
+        var divergenceRegime = regime.And(windowRegime).And(SpreadRegime(hasMomentum ? MomentumDivergenceTolerance : DivergenceTolerance)).And(driftRegime).And(DivergenceEdgeRegime(graph));
         var divergenceAt = (hasMomentum ? MomentumDivergenceRatio : DivergenceMedianRatio) * etaCrit;
         if (hasMomentum)
         {
@@ -169,7 +186,7 @@ public static class LearningRateLimits
         else
         {
             predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions, etaRegime, Evidence.Derived, outputIds, lrScan,
-                $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4} (THEORY.md §8.1)"));
+                $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4}{(driftFactor != 1 ? $" at init, x {driftFactor:F3} after the first {SharpnessDrift.TransientSteps} steps at these widths" : "")} (THEORY.md §8.1)"));
             predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions, divergenceRegime, Evidence.Computed, outputIds,
                 new Experiment("lr-scan", Tolerance.RelativeOf(DivergenceTolerance, "divergence between 2x and 3x eta_crit (THEORY.md §8.2, §18)"), "scan multiples of eta_crit; record the first divergent run"),
                 $"catapult band ({etaCrit:G3}, {CatapultRatio * etaCrit:G3}); divergence expected above ≈ {divergenceAt:G3} (median 2.5x in the MLP grid, THEORY.md §18)"));
@@ -177,7 +194,7 @@ public static class LearningRateLimits
         LrBand? band = declared is { } rate ? rate < etaCrit ? LrBand.Monotone : rate < CatapultRatio * etaCrit ? LrBand.Catapult : LrBand.Divergent : null;
         return new LrReport(
             new LearningRate(etaCrit, loss, form, momentum), CatapultRatio * etaCrit, divergenceAt, lambdaMax, lambdaEstimate,
-            sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable()) { Window = window, Spread = spread };
+            sampleCount, outputs, convention, etaAssumptions, declared, band, adaptiveEdge, null, predictions.ToImmutable()) { Window = window, Spread = spread, Drift = drift };
     }
 
     /// <summary>Largest 95 % interval of lambda_max (relative) that keeps a threshold ∝ 1/lambda_max within ±<paramref name="tolerance"/>: tau/(1 + tau), 1/6 at ±20 %.</summary>

@@ -42,6 +42,9 @@ public sealed record LrReport(
     /// <summary>How much lambda_max varies across inits at the model's widths (null when not estimated): the eta predictions are out of regime when it is wider than their tolerance.</summary>
     public InitSpreadEstimate? Spread { get; init; }
 
+    /// <summary>How lambda_max moves over the first GD steps at these widths (null when not simulated): eta_crit is set by the sharpness after the transient, and is out of regime when it sharpens.</summary>
+    public SharpnessDriftEstimate? Drift { get; init; }
+
     /// <summary>True when the declared rate is above the monotone threshold: "learning rate above stability limit".</summary>
     public bool DeclaredAboveLimit => DeclaredBand is LrBand.Catapult or LrBand.Divergent;
 }

@@ -35,6 +35,8 @@ public static class Lanczos
             basis.Add(v);
             Multiply(matrix, v, w);
             var alpha = Blas.Dot(w, v);
+            if (!double.IsFinite(alpha))
+                return double.NaN; // entries too large to multiply (a diverged net); MathNet's eigensolver fails on NaN
             alphas.Add(alpha);
             // Full reorthogonalisation (twice is enough, Kahan–Parlett).
             for (var pass = 0; pass < 2; pass++)
@@ -45,6 +47,8 @@ public static class Lanczos
                         w[i] -= projection * b[i];
                 }
             var beta = Math.Sqrt(Blas.Dot(w, w));
+            if (!double.IsFinite(beta))
+                return double.NaN;
             var (theta, lastComponent) = TopRitz(alphas, betas);
             top = theta;
             var scale = Math.Max(Math.Abs(theta), 1e-300);
