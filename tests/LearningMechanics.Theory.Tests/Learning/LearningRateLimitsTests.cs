@@ -123,10 +123,11 @@ public sealed class LearningRateLimitsTests
     [Fact]
     public void For_WidthUnderStandardParameterization_ThresholdShrinksInverselyWithWidth()
     {
-        // THEORY.md §8.4: SP + SGD + MSE, eta_max ∝ 1/width.
+        // THEORY.md §8.4: SP + SGD + MSE, eta_max ∝ 1/width; the finite-width drift correction (SharpnessDrift, O(depth/width),
+        // about 1 % here) moves the ratio by a few percent at most.
         var narrow = Limits(WithTraining(Graphs.Mlp(16, 512, 2, ActivationKind.ReLU), Sgd(0.01))).EtaCrit!.Value.Value;
         var wide = Limits(WithTraining(Graphs.Mlp(16, 2048, 2, ActivationKind.ReLU), Sgd(0.01))).EtaCrit!.Value.Value;
-        Assert.InRange(narrow / wide, 3.6, 4.0);
+        Assert.InRange(narrow / wide, 3.6, 4.15);
     }
 
     [Fact]
