@@ -1,5 +1,6 @@
 using System.Text;
 using LearningMechanics.Model.Values;
+using LearningMechanics.Theory.Learning;
 
 namespace LearningMechanics.Analysis;
 
@@ -80,6 +81,8 @@ public static class Hovers
             text.AppendLine($"- monotone below η ≈ {Format.Number(monotone)} (2/λmax)");
             if (lr.InitSpread is { } spread)
                 text.AppendLine($"- λmax, and so the limit, varies by ±{spread:P0} (1 sd) from one initialisation to the next at these widths");
+            if (lr.EarlyDrift is { } drift)
+                text.AppendLine($"- λmax {(drift < 1 ? "falls" : "rises")} by {Math.Abs(drift - 1):P1} over the first {SharpnessDrift.TransientSteps} steps at the limit at these widths (finite-width drift, simulated on drawn nets); the limit is 2/λmax after them");
             if (lr.DivergenceLimit is { } divergence)
                 text.AppendLine($"- catapult band up to ≈ {Format.Number(divergence)}, divergence above");
             if (lr.Declared.IsKnown)

@@ -23,7 +23,8 @@ public static class LearningRates
             optimizer.Span,
             etaCrit?.Regime.FailingAssumption,
             divergence?.Regime.FailingAssumption,
-            report.Spread?.RelativeSpread);
+            report.Spread?.RelativeSpread,
+            report.Drift is { IsSharpening: false, Correction: var drift } && double.IsFinite(drift) ? drift : null);
     }
 
     public static string Convention(OptimizerSpec optimizer, LossSpec? loss)

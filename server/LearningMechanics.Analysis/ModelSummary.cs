@@ -24,6 +24,8 @@ public sealed record ModelSummary(
 /// null when they hold; the limits are still shown, marked.</param>
 /// <param name="DivergenceOutOfRegime">Why the divergence edge in particular is not predicted to ±50 % (deep ReLU nets), or null.</param>
 /// <param name="InitSpread">Relative sd of lambda_max from one init to the next at the model's widths (and so of the limits), or null when not drawn.</param>
+/// <param name="EarlyDrift">lambda_max after the first GD steps at the limit over lambda_max at init, at the model's widths, when the
+/// monotone limit is corrected by it (SharpnessDrift); null when not simulated or not applied.</param>
 public sealed record LrSummary(
     Fact<double> Declared,
     SourceSpan? Span,
@@ -36,4 +38,5 @@ public sealed record LrSummary(
     SourceSpan? OptimizerSpan = null,
     string? OutOfRegime = null,
     string? DivergenceOutOfRegime = null,
-    double? InitSpread = null);
+    double? InitSpread = null,
+    double? EarlyDrift = null);

@@ -90,6 +90,27 @@ public sealed class SampleAnalysisTests
         // The init-to-init spread of the limit at the model's widths, drawn by the engine (InitSpread).
         Assert.NotNull(lr.InitSpread);
         Assert.Contains($"varies by ±{lr.InitSpread.Value:P0} (1 sd) from one initialisation to the next", callHover.Markdown);
+        // Heavy-ball momentum: the early drift is simulated for plain GD only, so the linear-stability limit is not corrected.
+        Assert.Null(lr.EarlyDrift);
+        Assert.DoesNotContain("over the first 5 steps", callHover.Markdown);
+    }
+
+    [Fact]
+    public void LrInLocal_WithoutMomentum_TheLimitIsCorrectedByTheEarlyDriftAndTheHoverSaysSo()
+    {
+        var text = File.ReadAllText(Path.Combine(Samples.Folder, "LrInLocal.cs")).Replace(", momentum: 0.9", "");
+        var path = Path.Combine(Path.GetTempPath(), $"LrInLocal-sgd-{Environment.ProcessId}.cs");
+        File.WriteAllText(path, text);
+        var analysis = s_analyzer.AnalyzeFile(path);
+        var (line, character) = Find(analysis, "torch.optim.SGD");
+        File.Delete(path);
+        var lr = Assert.Single(analysis.Models, m => m.Summary.LearningRate is not null).Summary.LearningRate!;
+        // Plain SGD on MSE with one output: lambda_max's drift over the first steps at these widths (SharpnessDrift).
+        Assert.NotNull(lr.EarlyDrift);
+        Assert.InRange(lr.EarlyDrift.Value, 0.8, 1.25);
+        var hover = Hovers.At(analysis, line, character + "torch.optim.".Length + 1)!;
+        Assert.Contains($"over the first {Theory.Learning.SharpnessDrift.TransientSteps} steps at the limit at these widths", hover.Markdown);
+        Assert.Contains("early drift", string.Join(" ", lr.Assumptions));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public static class TextWriterReport
         if (s.LearningRate is { } lr)
         {
             var declared = lr.Declared.IsKnown ? Format.Number(lr.Declared.Value) : $"unknown ({lr.Declared.Reason})";
-            var limit = lr.MonotoneLimit is { } m ? $", stable (monotone) below {Format.Number(m)}" + (lr.InitSpread is { } spread ? $" (±{spread:P0} across inits)" : "") + (lr.DivergenceLimit is { } d ? $", diverges above ~{Format.Number(d)}" : "") + (lr.OutOfRegime is { } outside ? $" (out of regime: {outside})" : "") : lr.NotPredictedReason is { } why ? $", no limit predicted: {why}" : "";
+            var limit = lr.MonotoneLimit is { } m ? $", stable (monotone) below {Format.Number(m)}" + (lr.InitSpread is { } spread ? $" (±{spread:P0} across inits)" : "") + (lr.EarlyDrift is { } drift ? $" (λmax {drift - 1:+0.0%;-0.0%} after {LearningMechanics.Theory.Learning.SharpnessDrift.TransientSteps} steps)" : "") + (lr.DivergenceLimit is { } d ? $", diverges above ~{Format.Number(d)}" : "") + (lr.OutOfRegime is { } outside ? $" (out of regime: {outside})" : "") : lr.NotPredictedReason is { } why ? $", no limit predicted: {why}" : "";
             output.WriteLine($"   {lr.Optimizer} lr = {declared}{limit}  [{lr.Convention}]");
         }
         output.WriteLine($"   {"layer",-24} {"shape out",-14} {"params",12} {"sigma_w^2",10} {"q = E[h^2]",11} {"q ratio",9} {"chi",8}");
