@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
+using LearningMechanics.Model.Graph;
 using LearningMechanics.Model.Ops;
 using LearningMechanics.Model.Values;
+using LearningMechanics.Theory.Kernels;
+using LearningMechanics.Theory.Learning;
 using LearningMechanics.Trainer.Protocol;
 
 namespace LearningMechanics.Analysis.Validation;
@@ -46,13 +49,34 @@ public static class ValidationPlanner
             _ => (0.15, false),
         };
         var note = inRegime ? null : $"depth/width = {Format.Number(ratio)} ≥ 0.2: finite-width fluctuations dominate (THEORY.md §4.3)";
+        var ensemble = DrawnEnsemble(model.Graph);
         return model.Layers
             .Where(l => l.Q is not null && model.Graph[l.NodeId].Op is Linear or Conv)
             .Select(l => Units(model, l) < MinUnits
                 ? new PredictedValue("q", l.Q!.Value, tolerance, 0, l.NodeId, false,
                     $"{Units(model, l)} output units: a per-layer average over fewer than {MinUnits} units is dominated by sampling noise (THEORY.md §2 checks widths 256–1024)")
-                : new PredictedValue("q", l.Q!.Value, tolerance + BiasSamplingTolerance(model, l) + MeanDirectionTolerance(model, l), 0, l.NodeId, inRegime, note))
+                : new PredictedValue("q", l.Q!.Value, tolerance + Math.Max(BiasSamplingTolerance(model, l) + MeanDirectionTolerance(model, l), EnsembleTolerance(ensemble, l)), 0, l.NodeId, inRegime, note))
             .ToImmutableArray();
+    }
+
+    /// <summary>
+    /// Three standard deviations of the batch-mean q of <see cref="Networks"/> nets, from the init ensemble the engine draws at the
+    /// model's widths (<see cref="InitSpread"/>: the same draws as the LR spread, memoised). It holds the bias and mean-direction
+    /// terms below and the fluctuation accumulated over the layers underneath, which they leave out (Hanin &amp; Nica 2019); the
+    /// larger of the two is used, so a net the engine cannot draw keeps the analytic terms.
+    /// </summary>
+    private static double EnsembleTolerance(InitSpreadEstimate? ensemble, LayerRow layer) =>
+        ensemble is { LayerQ: var layers } && layer.NodeId < layers.Length && layers[layer.NodeId] is { } fluctuation && fluctuation.RelativeSd(BatchSize) is var sd && double.IsFinite(sd)
+            ? 3 * sd / Math.Sqrt(Networks)
+            : 0;
+
+    private static InitSpreadEstimate? DrawnEnsemble(ModelGraph graph)
+    {
+        if (DataKernels.InputDimension(graph) is not { } inputDim || inputDim <= 0)
+            return null;
+        var secondMoment = graph.Nodes[0].Op is Input input ? input.SecondMoment : 1.0;
+        // The LR predictions' sample (64 probes, seed 0), so the estimate is the memoised one when they were computed.
+        return InitSpread.Estimate(graph, DataKernels.SyntheticGram(64, inputDim, secondMoment, 0));
     }
 
     /// <summary>

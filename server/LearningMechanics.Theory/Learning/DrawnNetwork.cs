@@ -165,6 +165,16 @@ internal sealed class DrawnNetwork
         }
     }
 
+    /// <summary>Per probe, the mean over units of the squared output of node <paramref name="id"/>, after <see cref="Forward"/>.</summary>
+    public double[] ProbeSecondMoments(int id)
+    {
+        var (values, width) = (_values[id]!, _widths[id]);
+        var q = new double[_m];
+        for (var p = 0; p < _m; p++)
+            q[p] = Blas.Dot(values.AsSpan(p * width, width), values.AsSpan(p * width, width)) / width;
+        return q;
+    }
+
     /// <summary>Output 0 on each probe, after <see cref="Forward"/>.</summary>
     public double[] Output()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using LearningMechanics.Model.Graph;
 using LearningMechanics.Model.Ops;
 using LearningMechanics.Theory.Kernels;
@@ -17,11 +18,29 @@ namespace LearningMechanics.Theory.Learning;
 /// <param name="SampleCount">Probes (the first <see cref="InitSpread.MaxSample"/> of the LR sample).</param>
 public sealed record InitSpreadEstimate(double RelativeSpread, double MeanRatio, int Draws, int SampleCount)
 {
+    /// <summary>Per node id (null for nodes that are not Linear): how the layer's batch-mean q varies from one drawn net to the next.</summary>
+    public ImmutableArray<LayerQFluctuation?> LayerQ { get; init; } = [];
+
     /// <summary>
     /// Half-width of the 95 % interval of lambda_max across inits, relative: a threshold predicted from the mean cannot be
     /// within a tolerance smaller than this for 95 % of initialisations.
     /// </summary>
     public double Interval95 => 1.96 * RelativeSpread;
+}
+
+/// <summary>
+/// The batch-mean q = mean over probes and units of z^2 at one Linear layer, over the drawn nets. A finite-width net's q
+/// deviates from the infinite-width value by a factor that accumulates over the layers below (relative variance ≈ 5/n per
+/// ReLU layer for one input, Hanin &amp; Nica 2019), and correlated inputs share much of it, so a batch average does not remove
+/// it. Its between-net variance over m probes is Shared + Within/m; <see cref="RelativeSd"/> gives it for another batch size.
+/// </summary>
+/// <param name="Mean">Mean over draws of the batch-mean q.</param>
+/// <param name="Shared">The part of the between-draw variance that every probe of a net shares.</param>
+/// <param name="Within">Mean over draws of the variance of q between the probes of one net.</param>
+public sealed record LayerQFluctuation(double Mean, double Shared, double Within)
+{
+    /// <summary>Relative standard deviation of one net's batch-mean q over <paramref name="batch"/> inputs.</summary>
+    public double RelativeSd(int batch) => Mean > 0 ? Math.Sqrt(Shared + Within / batch) / Mean : double.NaN;
 }
 
 /// <summary>
@@ -98,16 +117,33 @@ public static class InitSpread
         var random = new GaussianSource(seed);
         var draws = new double[drawCount];
         var network = new DrawnNetwork(graph, gram); // redrawn in place: a 512 x 512 layer is 2 MB
+        var linears = graph.Nodes.Where(n => n.Op is Linear).Select(n => n.Id).ToArray();
+        var (batchMeans, within) = (new double[linears.Length, drawCount], new double[linears.Length]);
         for (var d = 0; d < drawCount; d++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             network.Draw(random);
             network.Forward(cancellationToken);
+            for (var k = 0; k < linears.Length; k++)
+            {
+                var q = network.ProbeSecondMoments(linears[k]);
+                var qMean = q.Average();
+                batchMeans[k, d] = qMean;
+                within[k] += q.Sum(v => (v - qMean) * (v - qMean)) / (m - 1) / drawCount;
+            }
             draws[d] = DataKernels.LambdaMax(network.Ntk(cancellationToken));
         }
         var mean = draws.Average();
         var sd = Math.Sqrt(draws.Sum(x => (x - mean) * (x - mean)) / (drawCount - 1));
-        return mean > 0 ? new InitSpreadEstimate(sd / mean, mean / infinite, drawCount, m) : null;
+        var layerQ = new LayerQFluctuation?[graph.Nodes.Length];
+        for (var k = 0; k < linears.Length; k++)
+        {
+            var means = Enumerable.Range(0, drawCount).Select(d => batchMeans[k, d]).ToArray();
+            var qBar = means.Average();
+            var between = means.Sum(v => (v - qBar) * (v - qBar)) / (drawCount - 1);
+            layerQ[linears[k]] = new LayerQFluctuation(qBar, Math.Max(0, between - within[k] / m), within[k]);
+        }
+        return mean > 0 ? new InitSpreadEstimate(sd / mean, mean / infinite, drawCount, m) { LayerQ = [.. layerQ] } : null;
     }
 
     /// <summary>Draws on m probes that fit the budget, at most <see cref="Draws"/>: each draws every weight once, then runs m probes forward and backward through it.</summary>

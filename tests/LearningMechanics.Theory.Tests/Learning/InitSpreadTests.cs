@@ -94,6 +94,51 @@ public sealed class InitSpreadTests
     }
 
     [Fact]
+    public void LayerQ_BatchMeanFluctuation_MatchesAnIndependentEnsembleAndGrowsWithDepth()
+    {
+        // Reference: 64 nets drawn here with explicit weights on explicit inputs; per net, q = mean over probes and units of z^2
+        // at each Linear layer. The engine's between-net relative sd over the same m probes is sqrt(Shared + Within/m)/Mean.
+        const int n = 12, d = 8, width = 96, hidden = 4, draws = 64;
+        var random = new Random(17);
+        var x = Matrix<double>.Build.Dense(n, d, (_, _) => Gaussian.Normal(random));
+        var graph = Graphs.Mlp(d, width, hidden, ActivationKind.ReLU, He, Bias);
+        var ensemble = InitSpread.Estimate(graph, DataKernels.Gram(x.ToArray()), seed: 3)!;
+        var batchMeans = new double[hidden + 1, draws];
+        for (var draw = 0; draw < draws; draw++)
+        {
+            var a = x.Transpose(); // d x n, one column per probe
+            for (var layer = 0; layer <= hidden; layer++)
+            {
+                var (fanIn, fanOut) = (layer == 0 ? d : width, layer == hidden ? 1 : width);
+                var w = Matrix<double>.Build.Dense(fanOut, fanIn, (_, _) => Math.Sqrt(2.0 / fanIn) * Gaussian.Normal(random));
+                var b = Vector<double>.Build.Dense(fanOut, _ => Math.Sqrt(0.05) * Gaussian.Normal(random));
+                var z = w * a;
+                for (var col = 0; col < n; col++)
+                    z.SetColumn(col, z.Column(col) + b);
+                batchMeans[layer, draw] = z.Enumerate().Average(v => v * v);
+                a = z.Map(v => Math.Max(v, 0));
+            }
+        }
+        var reference = new double[hidden + 1];
+        var engine = new double[hidden + 1];
+        for (var layer = 0; layer <= hidden; layer++)
+        {
+            var values = Enumerable.Range(0, draws).Select(dr => batchMeans[layer, dr]).ToArray();
+            var mean = values.Average();
+            reference[layer] = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (draws - 1)) / mean;
+            engine[layer] = ensemble.LayerQ[1 + 2 * layer]!.RelativeSd(n);
+        }
+        // Relative sds from 16 and 64 draws: sampling errors ≈ 18 % and 9 %.
+        for (var layer = 1; layer < hidden; layer++)
+            Assert.InRange(engine[layer] / reference[layer], 0.55, 1.6);
+        Assert.True(reference[hidden - 1] > 1.5 * reference[1], $"reference sds {string.Join(", ", reference.Select(r => r.ToString("F3")))}");
+        Assert.True(engine[hidden - 1] > engine[1], $"engine sds {string.Join(", ", engine.Select(r => r.ToString("F3")))}");
+        // The part a larger batch cannot average away is the shared one: at 512 inputs the sd is smaller than at 12.
+        Assert.True(ensemble.LayerQ[1 + 2 * (hidden - 1)]!.RelativeSd(512) < engine[hidden - 1]);
+        Assert.Null(ensemble.LayerQ[2]); // an activation node
+    }
+
+    [Fact]
     public void Spread_GrowsWithDepthOverWidth_OrderedNetsStayNarrow()
     {
         var gram = DataKernels.SyntheticGram(64, 16, 1.0, 5);
