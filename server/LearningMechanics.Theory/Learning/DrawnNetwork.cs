@@ -63,6 +63,30 @@ internal sealed class DrawnNetwork
     public static double PassCost(ModelGraph graph, int m) =>
         2.0 * m * graph.Nodes.Where(n => n.Op is Linear).Sum(n => (double)((Linear)n.Op).InFeatures * ((Linear)n.Op).OutFeatures);
 
+    /// <summary>
+    /// Probes and draws for a Monte Carlo over the init ensemble within <paramref name="budget"/> multiply-adds: the first
+    /// <paramref name="maxSample"/> probes and at most <paramref name="maxDraws"/> draws; a net too large for
+    /// <paramref name="minDraws"/> of them gets <paramref name="minSample"/> probes, and none (null) when still too large.
+    /// </summary>
+    /// <param name="costPerWeight">Multiply-adds per weight of one draw on m probes.</param>
+    internal static (double[,] Gram, int Draws)? Plan(ModelGraph graph, double[,] gramOverN0, Func<int, double> costPerWeight, double budget,
+        int maxDraws, int minDraws, int maxSample, int minSample)
+    {
+        var weights = graph.Nodes.Where(n => n.Op is Linear).Sum(n => (double)((Linear)n.Op).InFeatures * ((Linear)n.Op).OutFeatures);
+        int DrawsFor(int probes) => (int)Math.Min(maxDraws, Math.Floor(budget / (costPerWeight(probes) * weights)));
+        var m = Math.Min(gramOverN0.GetLength(0), maxSample);
+        var draws = DrawsFor(m);
+        if (draws < minDraws)
+            (m, draws) = (Math.Min(m, minSample), DrawsFor(Math.Min(m, minSample)));
+        if (draws < minDraws)
+            return null;
+        var gram = new double[m, m];
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < m; j++)
+                gram[i, j] = gramOverN0[i, j];
+        return (gram, draws);
+    }
+
     public static bool IsSupported(ModelGraph graph)
     {
         foreach (var node in graph.Nodes)
@@ -79,6 +103,10 @@ internal sealed class DrawnNetwork
             if (!supported)
                 return false;
         }
+        // Shapes must agree (a mismatched model is refused before any arithmetic: its matrices would not multiply).
+        var shapes = graph.InferShapes();
+        if (!shapes.Findings.IsEmpty || graph.Nodes.Any(n => n.Op is Linear linear && shapes.OutputOf(n.Inputs[0]).Last != linear.InFeatures))
+            return false;
         // The input reaches the net through Linear layers only (directly or through Flatten), so its first pre-activations
         // can be drawn from the Gram matrix alone.
         return graph.Nodes.Where(n => n.Inputs.Any(i => IsInputLike(graph, i))).All(n => n.Op is Linear or Flatten);

@@ -91,18 +91,11 @@ public static class InitSpread
     /// </summary>
     public static InitSpreadEstimate? Estimate(ModelGraph graph, double[,] gramOverN0, int seed = 0, CancellationToken cancellationToken = default)
     {
-        if (!DrawnNetwork.IsSupported(graph))
+        // Each draw draws every weight once (NormalCost each), then runs m probes forward and backward through it.
+        if (!DrawnNetwork.IsSupported(graph)
+            || DrawnNetwork.Plan(graph, gramOverN0, m => 2 * m + NormalCost, Budget, Draws, MinDraws, MaxSample, MinSample) is not { } plan)
             return null;
-        var m = Math.Min(gramOverN0.GetLength(0), MaxSample);
-        var drawCount = DrawsWithinBudget(graph, m);
-        if (drawCount < MinDraws)
-            (m, drawCount) = (Math.Min(m, MinSample), DrawsWithinBudget(graph, Math.Min(m, MinSample)));
-        if (drawCount < MinDraws)
-            return null;
-        var gram = new double[m, m];
-        for (var i = 0; i < m; i++)
-            for (var j = 0; j < m; j++)
-                gram[i, j] = gramOverN0[i, j];
+        var (gram, drawCount) = plan;
         return s_memo.GetOrAdd(graph, gram, seed, () => Draw(graph, gram, drawCount, seed, cancellationToken));
     }
 
@@ -146,8 +139,5 @@ public static class InitSpread
         return mean > 0 ? new InitSpreadEstimate(sd / mean, mean / infinite, drawCount, m) { LayerQ = [.. layerQ] } : null;
     }
 
-    /// <summary>Draws on m probes that fit the budget, at most <see cref="Draws"/>: each draws every weight once, then runs m probes forward and backward through it.</summary>
-    private static int DrawsWithinBudget(ModelGraph graph, int m) => (int)Math.Min(Draws, Math.Floor(Budget /
-        ((2 * m + NormalCost) * graph.Nodes.Where(n => n.Op is Linear).Sum(n => (double)((Linear)n.Op).InFeatures * ((Linear)n.Op).OutFeatures))));
 
 }

@@ -60,29 +60,15 @@ public static class SharpnessDrift
     /// The drift for a graph with one output and the ops <see cref="DrawnNetwork"/> supports; null otherwise, when the net is too
     /// large for <see cref="Budget"/> on <see cref="InitSpread.MinSample"/> probes, or when the NTK at init is zero.
     /// </summary>
-    public static SharpnessDriftEstimate? Estimate(ModelGraph graph, double[,] gramOverN0, int seed = 0, CancellationToken cancellationToken = default) =>
-        Estimate(graph, gramOverN0, seed, Budget, cancellationToken);
-
-    internal static SharpnessDriftEstimate? Estimate(ModelGraph graph, double[,] gramOverN0, int seed, double budget, CancellationToken cancellationToken)
+    public static SharpnessDriftEstimate? Estimate(ModelGraph graph, double[,] gramOverN0, int seed = 0, CancellationToken cancellationToken = default)
     {
-        if (!DrawnNetwork.IsSupported(graph) || (graph.InferShapes().OutputOf(graph.Output).Last ?? 1) != 1)
+        // Each draw: every weight drawn (NormalCost each), then Steps + 1 forward and backward passes and Steps updates (≈ 3 m per weight each).
+        if (!DrawnNetwork.IsSupported(graph) || (graph.InferShapes().OutputOf(graph.Output).Last ?? 1) != 1
+            || DrawnNetwork.Plan(graph, gramOverN0, m => InitSpread.NormalCost + 3.0 * m * (Steps + 1), Budget, Draws, MinDraws, InitSpread.MaxSample, InitSpread.MinSample) is not { } plan)
             return null;
-        var m = Math.Min(gramOverN0.GetLength(0), InitSpread.MaxSample);
-        var drawCount = DrawsWithinBudget(graph, m, budget);
-        if (drawCount < MinDraws)
-            (m, drawCount) = (Math.Min(m, InitSpread.MinSample), DrawsWithinBudget(graph, Math.Min(m, InitSpread.MinSample), budget));
-        if (drawCount < MinDraws)
-            return null;
-        var gram = new double[m, m];
-        for (var i = 0; i < m; i++)
-            for (var j = 0; j < m; j++)
-                gram[i, j] = gramOverN0[i, j];
+        var (gram, drawCount) = plan;
         return s_memo.GetOrAdd(graph, gram, seed, () => Simulate(graph, gram, drawCount, seed, cancellationToken));
     }
-
-    /// <summary>Each draw: every weight drawn (<see cref="InitSpread.NormalCost"/> each), then Steps + 1 forward and backward passes and Steps updates (≈ 3 m per weight each).</summary>
-    private static int DrawsWithinBudget(ModelGraph graph, int m, double budget) => (int)Math.Min(Draws, Math.Floor(budget /
-        ((InitSpread.NormalCost + 3.0 * m * (Steps + 1)) * graph.Nodes.Where(n => n.Op is Linear).Sum(n => (double)((Linear)n.Op).InFeatures * ((Linear)n.Op).OutFeatures))));
 
     private static SharpnessDriftEstimate? Simulate(ModelGraph graph, double[,] gram, int drawCount, int seed, CancellationToken cancellationToken)
     {

@@ -136,6 +136,13 @@ public sealed class SharpnessDriftTests
         var gram = DataKernels.SyntheticGram(16, 16, 1.0, 1);
         Assert.Null(SharpnessDrift.Estimate(Graphs.Mlp(16, 512, 50, ActivationKind.ReLU, He, Bias), gram));
         Assert.Null(SharpnessDrift.Estimate(Graphs.Mlp(16, 64, 2, ActivationKind.ReLU, He, Bias, outputs: 3), gram));
+        // Shapes that do not agree (Linear(32, 1) fed 64 features) are refused before any matrix is multiplied.
+        var mismatch = new GraphBuilder("mismatch", ModelOrigin.Synthetic, TensorShape.Of(16), 1.0);
+        mismatch.Then(new Linear(16, 64, true), weightInit: He, biasInit: Bias);
+        mismatch.Then(new Activation(ActivationKind.ReLU));
+        mismatch.Then(new Linear(32, 1, true), weightInit: He, biasInit: Bias);
+        Assert.Null(SharpnessDrift.Estimate(mismatch.Build(), gram));
+        Assert.Null(InitSpread.Estimate(mismatch.Build(), gram));
         var graph = Graphs.Mlp(16, 64, 2, ActivationKind.Tanh, He, Bias);
         Assert.Same(SharpnessDrift.Estimate(graph, gram), SharpnessDrift.Estimate(Graphs.Mlp(16, 64, 2, ActivationKind.Tanh, He, Bias), gram));
     }
