@@ -24,7 +24,7 @@ public static class LearningRates
             etaCrit?.Regime.FailingAssumption,
             divergence?.Regime.FailingAssumption,
             report.Spread?.RelativeSpread,
-            report.Drift is { IsSharpening: false, Correction: var drift } && double.IsFinite(drift) ? drift : null);
+            report.Drift?.LimitFactor);
     }
 
     public static string Convention(OptimizerSpec optimizer, LossSpec? loss)

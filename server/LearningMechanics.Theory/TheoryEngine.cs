@@ -21,7 +21,7 @@ public static class TheoryEngine
     /// kernel propagation).</exception>
     public static TheoryReport Analyze(ModelGraph graph, CancellationToken cancellationToken = default)
     {
-        var inputSecondMoment = graph.Nodes.Length > 0 && graph.Nodes[0].Op is Input input ? input.SecondMoment : 1.0;
+        var inputSecondMoment = DataKernels.InputSecondMoment(graph);
         var states = KernelPropagation.Run(graph, KernelMatrix.SingleInput(inputSecondMoment), Parameterization.Ntk, cancellationToken: cancellationToken);
         double? QOf(int id) => states[id].Kernel?.Q(0);
 

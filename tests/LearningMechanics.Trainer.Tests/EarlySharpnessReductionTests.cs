@@ -23,7 +23,7 @@ public sealed class EarlySharpnessReductionTests
     {
         var spec = GridSpec.Parse("""{ "samples": 64, "inputDim": 16, "biasVariance": 0.05, "seed": 5 }""", "mixed-270"); // bench/grids/mixed-270.json's data
         var predictions = GridRunner.Predict(new GridConfiguration("mlp", depth, 512, activation, init, "sgd", GridRate.Multiple(0.5)), spec);
-        var rate = 1.2 * predictions.Lr!.EtaCrit!.Value.Value * (predictions.Lr.Drift is { IsSharpening: false } drift ? drift.Correction : 1);
+        var rate = 1.2 * predictions.Lr!.EtaCrit!.Value.Value * (predictions.Lr.Drift?.LimitFactor ?? 1);
         var n = predictions.Lr.SampleCount;
         var request = new ExperimentRequest(ExperimentKinds.SharpnessTracking, n, 30,
             Parameters: ImmutableDictionary<string, double>.Empty.Add("lr", rate).Add("every", 3).Add("samples", n));

@@ -70,14 +70,9 @@ public static class ValidationPlanner
             ? 3 * sd / Math.Sqrt(Networks)
             : 0;
 
-    private static InitSpreadEstimate? DrawnEnsemble(ModelGraph graph)
-    {
-        if (DataKernels.InputDimension(graph) is not { } inputDim || inputDim <= 0)
-            return null;
-        var secondMoment = graph.Nodes[0].Op is Input input ? input.SecondMoment : 1.0;
-        // The LR predictions' sample (64 probes, seed 0), so the estimate is the memoised one when they were computed.
-        return InitSpread.Estimate(graph, DataKernels.SyntheticGram(64, inputDim, secondMoment, 0));
-    }
+    // The LR predictions' sample (their default size, seed 0), so the estimate is the memoised one when they were computed.
+    private static InitSpreadEstimate? DrawnEnsemble(ModelGraph graph) =>
+        DataKernels.SyntheticGram(graph, LearningRateLimits.DefaultSampleCount, 0) is { } gram ? InitSpread.Estimate(graph, gram) : null;
 
     /// <summary>
     /// Three standard deviations of the relative error that the finite sample of n biases alone puts into q:

@@ -105,4 +105,12 @@ public static class DataKernels
     /// <summary>Input dimension n_0 of the graph (product of the input shape), or null when unknown.</summary>
     public static long? InputDimension(ModelGraph graph) =>
         graph.Nodes.Length > 0 && graph.Nodes[0].Op is Input input ? input.Shape.Elements : null;
+
+    /// <summary>E[x²] the graph declares for its input; 1 when it declares none.</summary>
+    public static double InputSecondMoment(ModelGraph graph) =>
+        graph.Nodes.Length > 0 && graph.Nodes[0].Op is Input input ? input.SecondMoment : 1.0;
+
+    /// <summary><see cref="SyntheticGram(int, long, double, int)"/> for the graph's own input; null when its dimension is unknown.</summary>
+    public static double[,]? SyntheticGram(ModelGraph graph, int n, int seed) =>
+        InputDimension(graph) is { } dim && dim > 0 ? SyntheticGram(n, dim, InputSecondMoment(graph), seed) : null;
 }

@@ -3,8 +3,6 @@ using LearningMechanics.Model.Graph;
 using LearningMechanics.Model.Ops;
 using LearningMechanics.Theory.Kernels;
 using LearningMechanics.Theory.Numerics;
-using LearningMechanics.Theory.Rules;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace LearningMechanics.Theory.Learning;
 

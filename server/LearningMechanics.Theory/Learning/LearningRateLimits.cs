@@ -35,6 +35,9 @@ public static class LearningRateLimits
     /// <summary>Median divergence point over eta_crit in the MLP training grid (THEORY.md §18).</summary>
     public const double DivergenceMedianRatio = 2.5;
 
+    /// <summary>Synthetic inputs the limits are computed on unless told otherwise (the sample the init-ensemble estimates are memoised for).</summary>
+    public const int DefaultSampleCount = 64;
+
     /// <summary>Half-width of the GD divergence band relative to its centre: 2x–3x eta_crit around 2.5x (THEORY.md §8.2, §18).</summary>
     public const double DivergenceTolerance = 0.5;
 
@@ -47,7 +50,7 @@ public static class LearningRateLimits
 
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled (checked per node of the
     /// kernel propagation and per row of pairs in activation rules).</exception>
-    public static LrReport For(ModelGraph graph, TheoryReport report, int sampleCount = 64, int seed = 0, CancellationToken cancellationToken = default)
+    public static LrReport For(ModelGraph graph, TheoryReport report, int sampleCount = DefaultSampleCount, int seed = 0, CancellationToken cancellationToken = default)
     {
         var optimizer = graph.Training.Optimizer;
         var loss = graph.Training.Loss is { } declaredLoss ? new LossConvention(declaredLoss.Kind, declaredLoss.Reduction) : LossConvention.TorchMseMean;
@@ -75,10 +78,8 @@ public static class LearningRateLimits
             return Empty(form == OptimizerForm.Unknown
                 ? $"optimizer {optimizer?.Name} is not recognised, so no stability threshold is claimed"
                 : "adaptive optimizer: the threshold applies to the preconditioned sharpness lambda_max(P^-1 H), which settles at (2+2 beta1)/((1-beta1) eta) (38/eta at beta1 = 0.9); there is no raw-rate limit from the NTK (THEORY.md §8.1, §8.3)");
-        if (DataKernels.InputDimension(graph) is not { } inputDim || inputDim <= 0)
+        if (DataKernels.SyntheticGram(graph, sampleCount, seed) is not { } gram)
             return Empty("the model's input dimension is unknown, so no synthetic sample can be drawn");
-        var inputSecondMoment = graph.Nodes[0].Op is Model.Ops.Input input ? input.SecondMoment : 1.0;
-        var gram = DataKernels.SyntheticGram(sampleCount, inputDim, inputSecondMoment, seed);
         var hessianScale = HessianScale(loss, sampleCount, outputs);
         // The lazy-window estimate (its own propagation on the first 64 probes) runs beside the NTK on the whole sample, when
         // the loss has curvature and so a threshold will be predicted.
@@ -123,7 +124,7 @@ public static class LearningRateLimits
         var lambdaH = scale * lambdaMax;
         // Finite width: the sharpness that sets the monotone threshold is the one after the early transient (SharpnessDrift).
         var drift = driftTask.GetAwaiter().GetResult();
-        var driftFactor = drift is { IsSharpening: false, Correction: var correction } && double.IsFinite(correction) && correction > 0 ? correction : 1;
+        var driftFactor = drift?.LimitFactor ?? 1;
         double? etaCritValue = form switch
         {
             OptimizerForm.GradientDescent => 2 / (lambdaH * driftFactor),
@@ -164,7 +165,7 @@ public static class LearningRateLimits
             ? $"init-to-init spread of lambda_max at these widths: ±{drawn.RelativeSpread:P0} (1 sd, {drawn.Draws} draws of the init ensemble; mean {drawn.MeanRatio:F2}x the infinite-width value)"
             : "init-to-init spread of lambda_max: not estimated (ops without a sampler, or too large to sample)");
         if (form == OptimizerForm.GradientDescent)
-            etaAssumptions = etaAssumptions.Add(drift is { IsSharpening: false } moved && driftFactor != 1
+            etaAssumptions = etaAssumptions.Add(drift is { LimitFactor: not null } moved
                 ? $"finite-width early drift: lambda_max moves by {moved.Correction - 1:+0.0%;-0.0%} (± {moved.StandardError:P1}) over the first {SharpnessDrift.TransientSteps} GD steps at eta_crit ({moved.Draws} nets drawn at these widths, teacher targets), so eta_crit = 2/(lambda_max(H_0) x {moved.Correction:F3}) (Lewkowycz et al. 2020; Kalra & Barkeshli 2023)"
                 : drift is null
                     ? "finite-width early drift of lambda_max: not simulated (MSE with one output and Linear/activation/residual ops only, or too large), so eta_crit = 2/lambda_max(H_0)"
@@ -186,7 +187,7 @@ public static class LearningRateLimits
         else
         {
             predictions.Add(new Prediction("eta-crit", etaCrit, "learning rate", etaAssumptions, etaRegime, Evidence.Derived, outputIds, lrScan,
-                $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4}{(driftFactor != 1 ? $" at init, x {driftFactor:F3} after the first {SharpnessDrift.TransientSteps} steps at these widths" : "")} (THEORY.md §8.1)"));
+                $"monotone-descent limit eta_crit = {etaCrit:G3} ({convention}); 2/lambda_max(H) with lambda_max(H) = {lambdaH:G4}{(drift?.LimitFactor is not null ? $" at init, x {driftFactor:F3} after the first {SharpnessDrift.TransientSteps} steps at these widths" : "")} (THEORY.md §8.1)"));
             predictions.Add(new Prediction("eta-divergence", divergenceAt, "learning rate", etaAssumptions, divergenceRegime, Evidence.Computed, outputIds,
                 new Experiment("lr-scan", Tolerance.RelativeOf(DivergenceTolerance, "divergence between 2x and 3x eta_crit (THEORY.md §8.2, §18)"), "scan multiples of eta_crit; record the first divergent run"),
                 $"catapult band ({etaCrit:G3}, {CatapultRatio * etaCrit:G3}); divergence expected above ≈ {divergenceAt:G3} (median 2.5x in the MLP grid, THEORY.md §18)"));

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using LearningMechanics.Model.Graph;
-using LearningMechanics.Model.Ops;
 using LearningMechanics.Theory.Kernels;
 using LearningMechanics.Theory.Numerics;
 
@@ -20,6 +19,9 @@ public sealed record SharpnessDriftEstimate(ImmutableArray<double> Ratio, double
 
     /// <summary>True when the sharpness grows by more than the check's tolerance allows within the window.</summary>
     public bool IsSharpening => !(PeakGrowth <= LazyWindow.GrowthLimit);
+
+    /// <summary>What the GD eta_crit's lambda_max(H_0) is multiplied by: <see cref="Correction"/>, or null when the net sharpens (out of regime, uncorrected).</summary>
+    public double? LimitFactor => !IsSharpening && double.IsFinite(Correction) && Correction > 0 ? Correction : null;
 }
 
 /// <summary>
